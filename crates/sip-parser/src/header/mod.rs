@@ -1,0 +1,30 @@
+//! Header names and typed header values (RFC 3261 section 20 and extensions).
+//!
+//! A [`Message`](crate::Message) keeps every header as raw bytes; the types
+//! here parse a value on demand. Each type implements [`HeaderValue`]:
+//! `parse` reads ONE value (one element of a comma-separated list for list
+//! headers, see [`HeaderName::is_list`]) and `encode` writes it back.
+
+mod name;
+mod param;
+mod scan;
+mod validate;
+
+pub use name::HeaderName;
+pub use param::{Param, Params};
+pub use validate::validate;
+
+use crate::error::Result;
+
+/// A typed header value: parsed from the bytes of one value, encoded into a
+/// caller's buffer (the rustls `Codec` shape).
+///
+/// For list headers (Via, Contact, Route, Allow, ...) a value is one list
+/// element; the message splits the list (see [`crate::lex::split_list`]).
+/// Errors carry offsets relative to the start of `value`.
+pub trait HeaderValue<'a>: Sized {
+    /// Parses one value. Leading and trailing LWS are already trimmed.
+    fn parse(value: &'a [u8]) -> Result<Self>;
+    /// Appends the value, without header name or colon, to `out`.
+    fn encode(&self, out: &mut Vec<u8>);
+}
