@@ -71,6 +71,7 @@ mod response;
 mod scan;
 mod span;
 mod status;
+mod transport;
 pub mod uri;
 mod validate;
 
@@ -82,4 +83,5 @@ pub use key::{address_params, find_param};
 pub use message::{HeaderRef, Message};
 pub use method::Method;
 pub use status::reason_phrase;
+pub use transport::Transport;
 pub use validate::Rejection;

@@ -39,10 +39,6 @@ impl Span {
         self.end as usize
     }
 
-    pub(crate) fn is_empty(self) -> bool {
-        self.start() == self.end()
-    }
-
     /// Resolves the span against the two buffers.
     pub(crate) fn get<'a>(self, buf: &'a [u8], extra: &'a [u8]) -> &'a [u8] {
         let src = if self.is_extra() { extra } else { buf };

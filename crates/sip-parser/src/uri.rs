@@ -7,7 +7,7 @@
 //! holding the bytes as written, `%HEX` escapes included (so `value%41` is
 //! not equal to `valueA`; see [`SipUri::user_unescaped`] and [`unescape`]).
 
-mod host;
+pub(crate) mod host;
 mod sip;
 mod tel;
 
@@ -60,7 +60,7 @@ impl<'a> Uri<'a> {
         let colon = s
             .iter()
             .position(|&b| b == b':')
-            .ok_or(ParseError::uri(s.len(), "a URI scheme and ':'"))?;
+            .ok_or_else(|| ParseError::uri(s.len(), "a URI scheme and ':'"))?;
         let scheme = &s[..colon];
         let valid_scheme = scheme.first().is_some_and(u8::is_ascii_alphabetic)
             && scheme
@@ -310,4 +310,4 @@ pub(crate) fn run(s: &[u8], mut i: usize, f: impl Fn(u8) -> bool) -> usize {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

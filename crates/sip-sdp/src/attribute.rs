@@ -215,11 +215,15 @@ impl Attribute {
         };
         let err = |kind| SdpError::syntax(line, kind);
         let attr = match (name, arg) {
-            ("rtpmap", Some(v)) => Self::Rtpmap(parse_rtpmap(v).ok_or(err(ErrorKind::BadRtpmap))?),
-            ("fmtp", Some(v)) => Self::Fmtp(parse_fmtp(v).ok_or(err(ErrorKind::BadFmtp))?),
-            ("ptime", Some(v)) => Self::Ptime(parse_ms(v).ok_or(err(ErrorKind::BadPtime))?),
-            ("maxptime", Some(v)) => Self::MaxPtime(parse_ms(v).ok_or(err(ErrorKind::BadPtime))?),
-            ("rtcp", Some(v)) => Self::Rtcp(parse_rtcp(v).ok_or(err(ErrorKind::BadRtcp))?),
+            ("rtpmap", Some(v)) => {
+                Self::Rtpmap(parse_rtpmap(v).ok_or_else(|| err(ErrorKind::BadRtpmap))?)
+            }
+            ("fmtp", Some(v)) => Self::Fmtp(parse_fmtp(v).ok_or_else(|| err(ErrorKind::BadFmtp))?),
+            ("ptime", Some(v)) => Self::Ptime(parse_ms(v).ok_or_else(|| err(ErrorKind::BadPtime))?),
+            ("maxptime", Some(v)) => {
+                Self::MaxPtime(parse_ms(v).ok_or_else(|| err(ErrorKind::BadPtime))?)
+            }
+            ("rtcp", Some(v)) => Self::Rtcp(parse_rtcp(v).ok_or_else(|| err(ErrorKind::BadRtcp))?),
             ("rtcp-mux", None) => Self::RtcpMux,
             ("mid", Some(v)) => Self::Mid(v.to_owned()),
             ("group", Some(v)) => match parse_group(v) {
@@ -348,7 +352,13 @@ fn parse_crypto(v: &str) -> Option<Crypto> {
 impl fmt::Display for Connection {
     /// `<nettype> <addrtype> <address>[/ttl][/count]` (RFC 8866 section 5.7).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {}", self.net_type, self.addr_type.as_str(), self.address)?;
+        write!(
+            f,
+            "{} {} {}",
+            self.net_type,
+            self.addr_type.as_str(),
+            self.address
+        )?;
         if let Some(ttl) = self.ttl {
             write!(f, "/{ttl}")?;
         }
@@ -392,7 +402,10 @@ impl fmt::Display for Attribute {
             Self::Candidate(v) => write!(f, "candidate:{v}"),
             Self::Setup(v) => write!(f, "setup:{v}"),
             Self::Fingerprint(v) => write!(f, "fingerprint:{v}"),
-            Self::Other { name, value: Some(v) } => write!(f, "{name}:{v}"),
+            Self::Other {
+                name,
+                value: Some(v),
+            } => write!(f, "{name}:{v}"),
             Self::Other { name, value: None } => f.write_str(name),
         }
     }
@@ -411,7 +424,10 @@ mod tests {
         let Attribute::Rtpmap(r) = p("rtpmap:111 opus/48000/2") else {
             panic!("not rtpmap")
         };
-        assert_eq!((r.payload, r.encoding.as_str(), r.clock_rate, r.channels), (111, "opus", 48000, Some(2)));
+        assert_eq!(
+            (r.payload, r.encoding.as_str(), r.clock_rate, r.channels),
+            (111, "opus", 48000, Some(2))
+        );
         assert_eq!(p("rtpmap:0 PCMU/8000").to_string(), "rtpmap:0 PCMU/8000");
         let e = Attribute::parse("rtpmap:200 X/8000", 7).unwrap_err();
         assert_eq!(e, SdpError::syntax(7, ErrorKind::BadRtpmap));
@@ -436,7 +452,10 @@ mod tests {
         assert!(Attribute::parse("ptime:abc", 1).is_err());
         assert_eq!(p("sendonly"), Attribute::Direction(Direction::SendOnly));
         assert_eq!(p("rtcp-mux"), Attribute::RtcpMux);
-        assert_eq!(p("rtcp:53020 IN IP4 126.16.64.4").to_string(), "rtcp:53020 IN IP4 126.16.64.4");
+        assert_eq!(
+            p("rtcp:53020 IN IP4 126.16.64.4").to_string(),
+            "rtcp:53020 IN IP4 126.16.64.4"
+        );
         assert!(Attribute::parse("rtcp:53020 IN", 1).is_err());
         assert_eq!(p("x-foo:bar:baz").to_string(), "x-foo:bar:baz");
         assert_eq!(p("group:BUNDLE 0 1").to_string(), "group:BUNDLE 0 1");
@@ -444,8 +463,12 @@ mod tests {
 
     #[test]
     fn crypto_typed() {
-        let a = p("crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:32");
-        let Attribute::Crypto(c) = &a else { panic!("not crypto") };
+        let a = p(
+            "crypto:1 AES_CM_128_HMAC_SHA1_80 inline:PS1uQCVeeCFCanVmcjkpPywjNWhcYD0mXXtxaVBR|2^20|1:32",
+        );
+        let Attribute::Crypto(c) = &a else {
+            panic!("not crypto")
+        };
         assert_eq!(c.tag, 1);
         assert_eq!(c.suite, "AES_CM_128_HMAC_SHA1_80");
         assert!(matches!(p("crypto:x"), Attribute::Other { .. }));
@@ -455,6 +478,9 @@ mod tests {
     fn direction_algebra() {
         assert_eq!(Direction::SendOnly.reverse(), Direction::RecvOnly);
         assert_eq!(Direction::Inactive.reverse(), Direction::Inactive);
-        assert_eq!(Direction::SendRecv.intersect(Direction::RecvOnly), Direction::RecvOnly);
+        assert_eq!(
+            Direction::SendRecv.intersect(Direction::RecvOnly),
+            Direction::RecvOnly
+        );
     }
 }

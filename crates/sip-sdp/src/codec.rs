@@ -222,7 +222,9 @@ impl Capabilities {
 
     /// The local codec matching an offered one.
     pub fn find(&self, kind: &MediaKind, c: &CodecInfo) -> Option<&Codec> {
-        self.codecs.iter().find(|x| &x.media == kind && x.matches(c))
+        self.codecs
+            .iter()
+            .find(|x| &x.media == kind && x.matches(c))
     }
 }
 
@@ -312,7 +314,8 @@ mod tests {
 
     #[test]
     fn static_payloads_resolve_without_rtpmap() {
-        let s = Session::parse(b"v=0\r\no=- 1 1 IN IP4 a\r\nm=audio 1 RTP/AVP 0 8 9 18 96\r\n").unwrap();
+        let s = Session::parse(b"v=0\r\no=- 1 1 IN IP4 a\r\nm=audio 1 RTP/AVP 0 8 9 18 96\r\n")
+            .unwrap();
         let names: Vec<_> = s.media[0].codecs().into_iter().map(|c| c.name).collect();
         assert_eq!(names, ["PCMU", "PCMA", "G722", "G729"]);
     }
@@ -320,11 +323,29 @@ mod tests {
     #[test]
     fn matching_by_name_rate_channels() {
         let caps = Capabilities::default_audio();
-        let info = |n: &str, r, ch| CodecInfo { payload: 96, name: n.into(), clock_rate: r, channels: ch, fmtp: None };
-        assert!(caps.find(&MediaKind::Audio, &info("OPUS", 48000, 2)).is_some());
-        assert!(caps.find(&MediaKind::Audio, &info("opus", 48000, 1)).is_none());
-        assert!(caps.find(&MediaKind::Audio, &info("pcmu", 8000, 1)).is_some());
-        assert!(caps.find(&MediaKind::Video, &info("PCMU", 8000, 1)).is_none());
+        let info = |n: &str, r, ch| CodecInfo {
+            payload: 96,
+            name: n.into(),
+            clock_rate: r,
+            channels: ch,
+            fmtp: None,
+        };
+        assert!(
+            caps.find(&MediaKind::Audio, &info("OPUS", 48000, 2))
+                .is_some()
+        );
+        assert!(
+            caps.find(&MediaKind::Audio, &info("opus", 48000, 1))
+                .is_none()
+        );
+        assert!(
+            caps.find(&MediaKind::Audio, &info("pcmu", 8000, 1))
+                .is_some()
+        );
+        assert!(
+            caps.find(&MediaKind::Video, &info("PCMU", 8000, 1))
+                .is_none()
+        );
         assert!(caps.codecs[0].is_static() && !caps.codecs[3].is_static());
     }
 

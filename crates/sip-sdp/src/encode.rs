@@ -122,7 +122,9 @@ a=rtpmap:31 H261/90000\n";
     fn crlf_in_rfc_order_and_round_trip() {
         let s = Session::parse(SLOPPY.as_bytes()).unwrap();
         let out = s.to_string();
-        assert!(out.starts_with("v=0\r\no=alice 2890844526 2890844526 IN IP4 host.atlanta.example.com\r\ns=\r\nc="));
+        assert!(out.starts_with(
+            "v=0\r\no=alice 2890844526 2890844526 IN IP4 host.atlanta.example.com\r\ns=\r\nc="
+        ));
         assert!(out.contains("m=video 51372/2 RTP/AVP 31 32\r\nb=AS:256\r\ny=unknown line\r\na=rtpmap:31 H261/90000\r\n"));
         assert!(!out.replace("\r\n", "").contains('\n'));
         let again = Session::parse(out.as_bytes()).unwrap();

@@ -171,7 +171,10 @@ mod tests {
 
     #[test]
     fn negotiation_errors_have_no_line() {
-        let e = SdpError::MediaCountMismatch { offer: 2, answer: 1 };
+        let e = SdpError::MediaCountMismatch {
+            offer: 2,
+            answer: 1,
+        };
         assert_eq!(e.line(), None);
         assert_eq!(e.to_string(), "answer has 1 m-lines, offer has 2");
     }

@@ -72,7 +72,10 @@ a=rtpmap:107 H263-1998/90000\r\n";
 
     #[test]
     fn session_level_fallback() {
-        let s = Session::parse(b"v=0\r\no=- 1 1 IN IP4 a\r\nc=IN IP4 10.0.0.1\r\nm=audio 1 RTP/AVP 0\r\n").unwrap();
+        let s = Session::parse(
+            b"v=0\r\no=- 1 1 IN IP4 a\r\nc=IN IP4 10.0.0.1\r\nm=audio 1 RTP/AVP 0\r\n",
+        )
+        .unwrap();
         assert_eq!(s.audio_connection().unwrap().address, "10.0.0.1");
         assert_eq!(s.first_media_index_of(&MediaKind::Audio), Some(0));
     }

@@ -79,7 +79,11 @@ fn build(offer: &Session, answer: &Session, offerer: bool) -> Result<Negotiated,
             answer: answer.media.len(),
         });
     }
-    let (local, remote) = if offerer { (offer, answer) } else { (answer, offer) };
+    let (local, remote) = if offerer {
+        (offer, answer)
+    } else {
+        (answer, offer)
+    };
     let mut streams = Vec::with_capacity(offer.media.len());
     for (index, (om, am)) in offer.media.iter().zip(&answer.media).enumerate() {
         if om.kind != am.kind {
@@ -100,7 +104,10 @@ fn build(offer: &Session, answer: &Session, offerer: bool) -> Result<Negotiated,
         } else {
             Vec::new()
         };
-        let dtmf_payload = agreed.iter().find(|c| c.is_telephone_event()).map(|c| c.payload);
+        let dtmf_payload = agreed
+            .iter()
+            .find(|c| c.is_telephone_event())
+            .map(|c| c.payload);
         let rtcp = rm.attributes.iter().find_map(|a| match a {
             Attribute::Rtcp(r) => Some(r),
             _ => None,
@@ -116,7 +123,8 @@ fn build(offer: &Session, answer: &Session, offerer: bool) -> Result<Negotiated,
             .and_then(|r| r.connection.as_ref())
             .map_or_else(|| remote_address.clone(), |c| c.address.clone());
         let direction = if accepted {
-            effective_direction(local, index).intersect(effective_direction(remote, index).reverse())
+            effective_direction(local, index)
+                .intersect(effective_direction(remote, index).reverse())
         } else {
             Direction::Inactive
         };
@@ -125,7 +133,10 @@ fn build(offer: &Session, answer: &Session, offerer: bool) -> Result<Negotiated,
             media: om.kind.clone(),
             accepted,
             proto: am.proto.clone(),
-            codecs: agreed.into_iter().filter(|c| !c.is_telephone_event()).collect(),
+            codecs: agreed
+                .into_iter()
+                .filter(|c| !c.is_telephone_event())
+                .collect(),
             remote_ip: remote_address.parse().ok(),
             remote_address,
             remote_port: rm.port,
@@ -178,15 +189,30 @@ m=video 5002 RTP/AVP 31\r\n";
         let offer = Session::parse(OFFER.as_bytes()).unwrap();
         let mut ans = offer.clone();
         ans.media.pop();
-        assert_eq!(negotiate(&offer, &ans), Err(SdpError::MediaCountMismatch { offer: 2, answer: 1 }));
+        assert_eq!(
+            negotiate(&offer, &ans),
+            Err(SdpError::MediaCountMismatch {
+                offer: 2,
+                answer: 1
+            })
+        );
         let mut ans = offer.clone();
         ans.media[0].formats.push("8".into());
-        assert_eq!(negotiate(&offer, &ans), Err(SdpError::FormatNotOffered { index: 0 }));
+        assert_eq!(
+            negotiate(&offer, &ans),
+            Err(SdpError::FormatNotOffered { index: 0 })
+        );
         let mut ans = offer.clone();
         ans.media.swap(0, 1);
-        assert_eq!(negotiate(&offer, &ans), Err(SdpError::MediaKindMismatch { index: 0 }));
+        assert_eq!(
+            negotiate(&offer, &ans),
+            Err(SdpError::MediaKindMismatch { index: 0 })
+        );
         let mut ans = offer.clone();
         ans.connection = None;
-        assert_eq!(negotiate(&offer, &ans), Err(SdpError::MissingConnection { index: 0 }));
+        assert_eq!(
+            negotiate(&offer, &ans),
+            Err(SdpError::MissingConnection { index: 0 })
+        );
     }
 }

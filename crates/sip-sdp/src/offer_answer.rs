@@ -147,8 +147,14 @@ pub fn fresh_session_id() -> String {
 /// (RFC 3264 section 8.4).
 pub(crate) fn effective_direction(s: &Session, index: usize) -> Direction {
     let d = s.media_direction(index);
-    let held = s.connection_for(index).is_some_and(Connection::is_hold_address);
-    if held { d.intersect(Direction::SendOnly) } else { d }
+    let held = s
+        .connection_for(index)
+        .is_some_and(Connection::is_hold_address);
+    if held {
+        d.intersect(Direction::SendOnly)
+    } else {
+        d
+    }
 }
 
 /// Builds the answer to `offer` (RFC 3264 section 6): one m= line per
@@ -158,7 +164,11 @@ pub(crate) fn effective_direction(s: &Session, index: usize) -> Direction {
 /// directions mirrored; ptime echoed.
 ///
 /// Only the first stream of each media type is accepted.
-pub fn answer(offer: &Session, caps: &Capabilities, opts: &AnswerOptions) -> Result<Session, SdpError> {
+pub fn answer(
+    offer: &Session,
+    caps: &Capabilities,
+    opts: &AnswerOptions,
+) -> Result<Session, SdpError> {
     let mut out = opts.skeleton();
     let mut used: Vec<MediaKind> = Vec::new();
     for (i, m) in offer.media.iter().enumerate() {
@@ -174,7 +184,9 @@ pub fn answer(offer: &Session, caps: &Capabilities, opts: &AnswerOptions) -> Res
                 used.push(m.kind.clone());
                 out.media.push(a);
             }
-            None => out.media.push(Media::new(m.kind.clone(), 0, &m.proto, m.formats.clone())),
+            None => out
+                .media
+                .push(Media::new(m.kind.clone(), 0, &m.proto, m.formats.clone())),
         }
     }
     Ok(out)
@@ -187,7 +199,9 @@ fn choose_crypto(m: &Media, key: Option<&String>) -> Option<Option<Crypto>> {
         "RTP/SAVP" | "RTP/SAVPF" => {
             let key = key?;
             m.attributes.iter().find_map(|a| match a {
-                Attribute::Crypto(c) if SRTP_SUITES.iter().any(|s| s.eq_ignore_ascii_case(&c.suite)) => {
+                Attribute::Crypto(c)
+                    if SRTP_SUITES.iter().any(|s| s.eq_ignore_ascii_case(&c.suite)) =>
+                {
                     Some(Some(Crypto {
                         tag: c.tag,
                         suite: c.suite.clone(),
@@ -202,7 +216,13 @@ fn choose_crypto(m: &Media, key: Option<&String>) -> Option<Option<Crypto>> {
     }
 }
 
-fn accept(m: &Media, port: u16, offer_dir: Direction, caps: &Capabilities, opts: &AnswerOptions) -> Option<Media> {
+fn accept(
+    m: &Media,
+    port: u16,
+    offer_dir: Direction,
+    caps: &Capabilities,
+    opts: &AnswerOptions,
+) -> Option<Media> {
     let crypto = choose_crypto(m, opts.srtp_key.as_ref())?;
     let offered = m.codecs();
     let chosen: Vec<(&CodecInfo, &Codec)> = offered
@@ -218,12 +238,16 @@ fn accept(m: &Media, port: u16, offer_dir: Direction, caps: &Capabilities, opts:
         push_codec(&mut a, c, local.fmtp.as_deref().or(c.fmtp.as_deref()));
     }
     // telephone-event at the clock rate of a chosen codec (RFC 4733 section 2.1).
-    if let Some(local_te) = caps.codecs.iter().find(|c| c.media == m.kind && c.is_telephone_event()) {
+    if let Some(local_te) = caps
+        .codecs
+        .iter()
+        .find(|c| c.media == m.kind && c.is_telephone_event())
+    {
         let ours = local_te
             .fmtp
             .as_deref()
             .and_then(EventSet::parse)
-            .unwrap_or(EventSet::range(0, 15));
+            .unwrap_or_else(|| EventSet::range(0, 15));
         for te in offered.iter().filter(|c| c.is_telephone_event()) {
             if !chosen.iter().any(|(c, _)| c.clock_rate == te.clock_rate) {
                 continue;
@@ -239,7 +263,9 @@ fn accept(m: &Media, port: u16, offer_dir: Direction, caps: &Capabilities, opts:
     }
     for attr in &m.attributes {
         match attr {
-            Attribute::Ptime(_) | Attribute::MaxPtime(_) | Attribute::Mid(_) => a.attributes.push(attr.clone()),
+            Attribute::Ptime(_) | Attribute::MaxPtime(_) | Attribute::Mid(_) => {
+                a.attributes.push(attr.clone())
+            }
             Attribute::RtcpMux if caps.rtcp_mux => a.attributes.push(Attribute::RtcpMux),
             _ => {}
         }
@@ -247,7 +273,9 @@ fn accept(m: &Media, port: u16, offer_dir: Direction, caps: &Capabilities, opts:
     if let Some(c) = crypto {
         a.attributes.push(Attribute::Crypto(c));
     }
-    a.attributes.push(Attribute::Direction(offer_dir.reverse().intersect(opts.direction)));
+    a.attributes.push(Attribute::Direction(
+        offer_dir.reverse().intersect(opts.direction),
+    ));
     Some(a)
 }
 
@@ -260,7 +288,10 @@ fn push_codec(m: &mut Media, c: &CodecInfo, fmtp: Option<&str>) {
         channels: (c.channels != 1).then_some(c.channels),
     }));
     if let Some(p) = fmtp.filter(|p| !p.is_empty()) {
-        m.attributes.push(Attribute::Fmtp(Fmtp { format: format.clone(), params: p.to_owned() }));
+        m.attributes.push(Attribute::Fmtp(Fmtp {
+            format: format.clone(),
+            params: p.to_owned(),
+        }));
     }
     m.formats.push(format);
 }
@@ -289,8 +320,14 @@ impl<'a> OfferBuilder<'a> {
             }
         }
         for kind in kinds {
-            let Some(port) = self.opts.port_for(kind) else { continue };
-            let proto = if self.opts.srtp_key.is_some() { "RTP/SAVP" } else { "RTP/AVP" };
+            let Some(port) = self.opts.port_for(kind) else {
+                continue;
+            };
+            let proto = if self.opts.srtp_key.is_some() {
+                "RTP/SAVP"
+            } else {
+                "RTP/AVP"
+            };
             let mut m = Media::new(kind.clone(), port, proto, Vec::new());
             for c in self.caps.codecs.iter().filter(|c| &c.media == kind) {
                 let info = CodecInfo {
@@ -353,7 +390,8 @@ impl Session {
         let mut s = self.clone();
         s.bump_version()?;
         let dirs: Vec<Direction> = (0..s.media.len()).map(|i| s.media_direction(i)).collect();
-        s.attributes.retain(|a| !matches!(a, Attribute::Direction(_)));
+        s.attributes
+            .retain(|a| !matches!(a, Attribute::Direction(_)));
         for (m, d) in s.media.iter_mut().zip(dirs) {
             if m.port != 0 {
                 m.set_direction(f(d));
@@ -413,7 +451,12 @@ m=video 0 RTP/AVP 96\r\n"
 
     #[test]
     fn continuing_increments() {
-        let prev = answer(&Session::parse(OFFER.as_bytes()).unwrap(), &Capabilities::default_audio(), &opts()).unwrap();
+        let prev = answer(
+            &Session::parse(OFFER.as_bytes()).unwrap(),
+            &Capabilities::default_audio(),
+            &opts(),
+        )
+        .unwrap();
         let o = AnswerOptions::default().continuing(&prev).unwrap();
         assert_eq!((o.session_id.as_str(), o.session_version), ("42", 2));
         assert_ne!(fresh_session_id(), fresh_session_id());

@@ -68,7 +68,13 @@ impl Session {
             }
             p.line(char::from(b[0]), &line[2..], line_no, limits)?;
         }
-        p.finish(line_no + 1)
+        // A final line ending does not start another line.
+        let lines = if input.is_empty() || input.ends_with(b"\n") {
+            line_no - 1
+        } else {
+            line_no
+        };
+        p.finish(lines + 1)
     }
 }
 
@@ -115,7 +121,10 @@ impl Parser {
                 's' if self.origin.is_some() => return Err(err(ErrorKind::Duplicate)),
                 _ => {}
             }
-            let origin = self.origin.take().ok_or_else(|| err(ErrorKind::MissingOrigin))?;
+            let origin = self
+                .origin
+                .take()
+                .ok_or_else(|| err(ErrorKind::MissingOrigin))?;
             self.session = Some(Session {
                 version,
                 origin,
@@ -139,7 +148,8 @@ impl Parser {
             if s.media.len() >= limits.max_media {
                 return Err(err(ErrorKind::TooManyMedia));
             }
-            s.media.push(parse_media(v).ok_or_else(|| err(ErrorKind::BadMedia))?);
+            s.media
+                .push(parse_media(v).ok_or_else(|| err(ErrorKind::BadMedia))?);
             return Ok(());
         }
         if let Some(m) = s.media.last_mut() {
@@ -155,10 +165,15 @@ impl Parser {
                 if s.connection.is_some() {
                     return Err(err(ErrorKind::Duplicate));
                 }
-                s.connection = Some(parse_connection(v).ok_or_else(|| err(ErrorKind::BadConnection))?);
+                s.connection =
+                    Some(parse_connection(v).ok_or_else(|| err(ErrorKind::BadConnection))?);
             }
-            'b' => s.bandwidths.push(parse_bandwidth(v).ok_or_else(|| err(ErrorKind::BadBandwidth))?),
-            't' => s.times.push(parse_timing(v).ok_or_else(|| err(ErrorKind::BadTiming))?),
+            'b' => s
+                .bandwidths
+                .push(parse_bandwidth(v).ok_or_else(|| err(ErrorKind::BadBandwidth))?),
+            't' => s
+                .times
+                .push(parse_timing(v).ok_or_else(|| err(ErrorKind::BadTiming))?),
             'r' => match s.times.last_mut() {
                 Some(t) => t.repeats.push(v.to_owned()),
                 None => return Err(err(ErrorKind::BadTiming)),
@@ -166,7 +181,10 @@ impl Parser {
             'z' => set_once(&mut s.zone, v, n)?,
             'k' => set_once(&mut s.key, v, n)?,
             'a' => s.attributes.push(Attribute::parse(v, n)?),
-            kind => s.extra.push(ExtraLine { kind, value: v.to_owned() }),
+            kind => s.extra.push(ExtraLine {
+                kind,
+                value: v.to_owned(),
+            }),
         }
         Ok(())
     }
@@ -220,12 +238,19 @@ fn media_line(m: &mut Media, t: char, v: &str, n: usize) -> Result<(), SdpError>
     let err = |kind| SdpError::syntax(n, kind);
     match t {
         'i' => set_once(&mut m.info, v, n)?,
-        'c' => m.connections.push(parse_connection(v).ok_or_else(|| err(ErrorKind::BadConnection))?),
-        'b' => m.bandwidths.push(parse_bandwidth(v).ok_or_else(|| err(ErrorKind::BadBandwidth))?),
+        'c' => m
+            .connections
+            .push(parse_connection(v).ok_or_else(|| err(ErrorKind::BadConnection))?),
+        'b' => m
+            .bandwidths
+            .push(parse_bandwidth(v).ok_or_else(|| err(ErrorKind::BadBandwidth))?),
         'k' => set_once(&mut m.key, v, n)?,
         'a' => m.attributes.push(Attribute::parse(v, n)?),
         'v' => return Err(err(ErrorKind::Duplicate)),
-        kind => m.extra.push(ExtraLine { kind, value: v.to_owned() }),
+        kind => m.extra.push(ExtraLine {
+            kind,
+            value: v.to_owned(),
+        }),
     }
     Ok(())
 }
@@ -338,32 +363,58 @@ mod tests {
     #[test]
     fn lf_only_and_trailing_spaces() {
         let lf = BASIC.replace("\r\n", "  \n");
-        assert_eq!(Session::parse(lf.as_bytes()).unwrap(), Session::parse(BASIC.as_bytes()).unwrap());
+        assert_eq!(
+            Session::parse(lf.as_bytes()).unwrap(),
+            Session::parse(BASIC.as_bytes()).unwrap()
+        );
     }
 
     #[test]
     fn errors_have_lines() {
-        assert_eq!(err(b""), (2, ErrorKind::Empty));
+        assert_eq!(err(b""), (1, ErrorKind::Empty));
         assert_eq!(err(b"x"), (1, ErrorKind::BadLine));
         assert_eq!(err(b"o=- 1 1 IN IP4 a\r\n"), (1, ErrorKind::MissingVersion));
         assert_eq!(err(b"v=1\r\n"), (1, ErrorKind::UnsupportedVersion));
         assert_eq!(err(b"v=0\r\ns=x\r\n"), (2, ErrorKind::MissingOrigin));
         assert_eq!(err(b"v=0\r\nv=0\r\n"), (2, ErrorKind::Duplicate));
         assert_eq!(err(b"v=0\r\nt=0 0\r\n"), (2, ErrorKind::MissingOrigin));
-        assert_eq!(err(b"v=0\r\no=- 1 x IN IP4 a\r\n"), (2, ErrorKind::BadOrigin));
-        assert_eq!(err(b"v=0\r\no=- 1 1 IN IP4 a\r\nm=audio x RTP/AVP 0\r\n"), (3, ErrorKind::BadMedia));
-        assert_eq!(err(b"v=0\r\no=- 1 1 IN IP4 a\r\nc=IN IP4\r\n"), (3, ErrorKind::BadConnection));
-        assert_eq!(err(b"v=0\r\no=- 1 1 IN IP4 a\r\ns=\xff\r\n"), (3, ErrorKind::NotUtf8));
+        assert_eq!(
+            err(b"v=0\r\no=- 1 x IN IP4 a\r\n"),
+            (2, ErrorKind::BadOrigin)
+        );
+        assert_eq!(
+            err(b"v=0\r\no=- 1 1 IN IP4 a\r\nm=audio x RTP/AVP 0\r\n"),
+            (3, ErrorKind::BadMedia)
+        );
+        assert_eq!(
+            err(b"v=0\r\no=- 1 1 IN IP4 a\r\nc=IN IP4\r\n"),
+            (3, ErrorKind::BadConnection)
+        );
+        assert_eq!(
+            err(b"v=0\r\no=- 1 1 IN IP4 a\r\ns=\xff\r\n"),
+            (3, ErrorKind::NotUtf8)
+        );
     }
 
     #[test]
     fn limits() {
-        let l = Limits { max_media: 1, ..Limits::default() };
+        let l = Limits {
+            max_media: 1,
+            ..Limits::default()
+        };
         let two = format!("{BASIC}m=video 0 RTP/AVP 31\r\n");
         let e = Session::parse_with(two.as_bytes(), &l).unwrap_err();
         assert_eq!(e.kind(), Some(ErrorKind::TooManyMedia));
-        let l = Limits { max_lines: 3, ..Limits::default() };
-        assert_eq!(Session::parse_with(BASIC.as_bytes(), &l).unwrap_err().line(), Some(4));
+        let l = Limits {
+            max_lines: 3,
+            ..Limits::default()
+        };
+        assert_eq!(
+            Session::parse_with(BASIC.as_bytes(), &l)
+                .unwrap_err()
+                .line(),
+            Some(4)
+        );
         let long = format!("v=0\r\ni={}\r\n", "x".repeat(5000));
         assert_eq!(err(long.as_bytes()), (2, ErrorKind::LineTooLong));
         assert_eq!(err(&vec![b'a'; 70_000]), (1, ErrorKind::TooLarge));

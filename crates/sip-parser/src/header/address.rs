@@ -122,7 +122,7 @@ pub(crate) fn split(s: &[u8]) -> Result<(Option<&[u8]>, usize, usize, usize)> {
     };
     let gt = memchr::memchr(b'>', &s[lt + 1..])
         .map(|p| lt + 1 + p)
-        .ok_or(ParseError::value(s.len(), "'>'"))?;
+        .ok_or_else(|| ParseError::value(s.len(), "'>'"))?;
     Ok((display, lt + 1, gt, gt + 1))
 }
 

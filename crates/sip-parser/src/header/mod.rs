@@ -5,14 +5,30 @@
 //! `parse` reads ONE value (one element of a comma-separated list for list
 //! headers, see [`HeaderName::is_list`]) and `encode` writes it back.
 
+mod address;
+mod auth;
+mod cseq;
+mod event;
+mod media;
 mod name;
+mod number;
 mod param;
 mod scan;
+mod text;
 mod validate;
+mod via;
 
+pub use address::{Address, Contact, FromHeader, ReferTo, ReferredBy, Route, To};
+pub use auth::{Auth, AuthenticationInfo, Challenge, Credentials};
+pub use cseq::{CSeq, CallId, RAck};
+pub use event::{Event, Replaces, SubscriptionState};
+pub use media::{Accept, ContentType, MediaType, OptionTag, SipETag, SipIfMatch, Token};
 pub use name::HeaderName;
+pub use number::{ContentLength, Expires, MaxForwards, MinExpires, MinSe, RSeq, SessionExpires};
 pub use param::{Param, Params};
+pub use text::{Date, Reason, RetryAfter, Server, UserAgent, Warning};
 pub use validate::validate;
+pub use via::Via;
 
 use crate::error::Result;
 

@@ -144,37 +144,24 @@ fn received_ip(v: &[u8]) -> Option<IpAddr> {
 
 /// Checks the typed via-params (RFC 3261 section 25.1 `via-params`).
 pub(crate) fn check_via_param(name: &str, value: Option<&str>, off: usize) -> Result<()> {
-    let bad = |what| Err(ParseError::value(off, what));
-    match name.len() {
-        3 if name.eq_ignore_ascii_case("ttl") => {
+    let is = |n: &str| name.eq_ignore_ascii_case(n);
+    let (ok, what) = match name.len() {
+        3 if is("ttl") => {
             if value.and_then(|v| crate::lex::parse_u64(v.as_bytes(), 255)).is_none() {
                 return Err(ParseError::new(ParseErrorKind::Overflow, off, "ttl 0..=255"));
             }
+            (true, "")
         }
-        5 if name.eq_ignore_ascii_case("rport") => {
-            if let Some(v) = value {
-                if crate::lex::parse_u64(v.as_bytes(), 65535).is_none() {
-                    return bad("rport port number");
-                }
-            }
-        }
-        5 if name.eq_ignore_ascii_case("maddr") => match value {
-            Some(v) if Host::parse(v.as_bytes()).is_ok() => {}
-            _ => return bad("maddr host"),
-        },
-        6 if name.eq_ignore_ascii_case("branch") => {
-            if !value.is_some_and(|v| crate::lex::is_token_str(v.as_bytes())) {
-                return bad("branch token");
-            }
-        }
-        8 if name.eq_ignore_ascii_case("received") => {
-            if value.and_then(|v| received_ip(v.as_bytes())).is_none() {
-                return bad("received IP address");
-            }
-        }
-        _ => {}
-    }
-    Ok(())
+        5 if is("rport") => (
+            value.is_none_or(|v| crate::lex::parse_u64(v.as_bytes(), 65535).is_some()),
+            "rport port number",
+        ),
+        5 if is("maddr") => (value.is_some_and(|v| Host::parse(v.as_bytes()).is_ok()), "maddr host"),
+        6 if is("branch") => (value.is_some_and(|v| crate::lex::is_token_str(v.as_bytes())), "branch token"),
+        8 if is("received") => (value.and_then(|v| received_ip(v.as_bytes())).is_some(), "received IP address"),
+        _ => (true, ""),
+    };
+    if ok { Ok(()) } else { Err(ParseError::value(off, what)) }
 }
 
 impl<'a> HeaderValue<'a> for Via<'a> {

@@ -40,9 +40,9 @@ impl<'a> Host<'a> {
             let close = s[i..]
                 .iter()
                 .position(|&b| b == b']')
-                .ok_or(ParseError::uri(s.len(), "']'"))?;
+                .ok_or_else(|| ParseError::uri(s.len(), "']'"))?;
             let inner = &s[i + 1..i + close];
-            let text = ipv6_text(inner).ok_or(ParseError::uri(i + 1, "an IPv6 address"))?;
+            let text = ipv6_text(inner).ok_or_else(|| ParseError::uri(i + 1, "an IPv6 address"))?;
             return Ok((Self::Ipv6(Cow::Borrowed(text)), i + close + 1));
         }
         let len = s[i..]

@@ -82,7 +82,7 @@ impl<'a> SipUri<'a> {
         if s.get(i) == Some(&b':') {
             let end = run(s, i + 1, |b| b.is_ascii_digit());
             let port = crate::lex::parse_u64(&s[i + 1..end], 65535)
-                .ok_or(ParseError::uri(i + 1, "a port number (0..=65535)"))?;
+                .ok_or_else(|| ParseError::uri(i + 1, "a port number (0..=65535)"))?;
             uri.port = Some(port as u16);
             i = end;
         }

@@ -155,7 +155,7 @@ fn owned_and_built() {
     assert_eq!(owned, Uri::from(built));
 }
 
-mod prop {
+pub(crate) mod prop {
     use super::*;
     use proptest::prelude::*;
 

@@ -1,0 +1,1 @@
+//! exosip (in progress).
