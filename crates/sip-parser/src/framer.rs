@@ -53,7 +53,11 @@ pub struct Framer {
 impl Framer {
     /// A framer with the given limits.
     pub fn new(cfg: ParserConfig) -> Self {
-        Self { buf: BytesMut::new(), cfg, pending: None }
+        Self {
+            buf: BytesMut::new(),
+            cfg,
+            pending: None,
+        }
     }
 
     /// Appends received bytes.
@@ -89,25 +93,41 @@ impl Framer {
             }
             let Some(head_end) = self.head_end() else {
                 if self.buf.len() > self.cfg.max_message_size {
-                    return Err(ParseError::new(K::MessageTooLarge, self.cfg.max_message_size, "a shorter message head"));
+                    return Err(ParseError::new(
+                        K::MessageTooLarge,
+                        self.cfg.max_message_size,
+                        "a shorter message head",
+                    ));
                 }
                 return Ok(None);
             };
             let head = scan_head(&self.buf[..head_end], &self.cfg)?;
-            let length = head
-                .content_length
-                .ok_or(ParseError::new(K::ContentLength, head.body_start, "Content-Length on a stream"))?;
+            let length = head.content_length.ok_or_else(|| {
+                ParseError::new(
+                    K::ContentLength,
+                    head.body_start,
+                    "Content-Length on a stream",
+                )
+            })?;
             let total = head.body_start + length;
             if total > self.cfg.max_message_size {
-                return Err(ParseError::new(K::MessageTooLarge, self.cfg.max_message_size, "a smaller message"));
+                return Err(ParseError::new(
+                    K::MessageTooLarge,
+                    self.cfg.max_message_size,
+                    "a smaller message",
+                ));
             }
             self.pending = Some((head, total));
         }
-        let Some((_, total)) = &self.pending else { return Ok(None) };
+        let Some((_, total)) = &self.pending else {
+            return Ok(None);
+        };
         if self.buf.len() < *total {
             return Ok(None);
         }
-        let Some((head, total)) = self.pending.take() else { return Ok(None) };
+        let Some((head, total)) = self.pending.take() else {
+            return Ok(None);
+        };
         let bytes = self.buf.split_to(total).freeze();
         Ok(Some(Frame::Message(Message::from_parts(
             bytes,
@@ -133,7 +153,10 @@ impl Framer {
 
     /// Offset just past the empty line that ends the head, if it arrived.
     fn head_end(&self) -> Option<usize> {
-        let limit = self.buf.len().min(self.cfg.max_message_size.saturating_add(4));
+        let limit = self
+            .buf
+            .len()
+            .min(self.cfg.max_message_size.saturating_add(4));
         let hay = &self.buf[..limit];
         let crlf = memmem::find(hay, b"\r\n\r\n").map(|i| i + 4);
         if !self.cfg.allow_lf_line_ends {

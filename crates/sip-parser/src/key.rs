@@ -83,7 +83,9 @@ impl Message {
     /// without allocating. `None` if absent or malformed.
     pub fn cseq(&self) -> Option<(u32, &[u8])> {
         let v = self.key_value(self.keys.cseq)?;
-        let sp = v.iter().position(|&b| b == b' ' || b == b'\t' || b == b'\r')?;
+        let sp = v
+            .iter()
+            .position(|&b| b == b' ' || b == b'\t' || b == b'\r')?;
         let n = parse_u64(&v[..sp], u64::from(u32::MAX))? as u32;
         let m = trim(&v[sp..]);
         (!m.is_empty()).then_some((n, m))
@@ -161,17 +163,29 @@ mod tests {
 
     #[test]
     fn params() {
-        assert_eq!(find_param(b";branch=z9hG4bK1;rport", b"BRANCH"), Some(&b"z9hG4bK1"[..]));
-        assert_eq!(find_param(b";branch=z9hG4bK1;rport", b"rport"), Some(&b""[..]));
+        assert_eq!(
+            find_param(b";branch=z9hG4bK1;rport", b"BRANCH"),
+            Some(&b"z9hG4bK1"[..])
+        );
+        assert_eq!(
+            find_param(b";branch=z9hG4bK1;rport", b"rport"),
+            Some(&b""[..])
+        );
         assert_eq!(find_param(b" ; tag = 12 ", b"tag"), Some(&b"12"[..]));
-        assert_eq!(find_param(br#";x="a;tag=no";tag=yes"#, b"tag"), Some(&b"yes"[..]));
+        assert_eq!(
+            find_param(br#";x="a;tag=no";tag=yes"#, b"tag"),
+            Some(&b"yes"[..])
+        );
         assert_eq!(find_param(b";a=1", b"b"), None);
         assert_eq!(find_param(b"", b"b"), None);
     }
 
     #[test]
     fn address_param_part() {
-        assert_eq!(address_params(br#""A;tag=x <" <sip:a;tag=u>;tag=1"#), b";tag=1");
+        assert_eq!(
+            address_params(br#""A;tag=x <" <sip:a;tag=u>;tag=1"#),
+            b";tag=1"
+        );
         assert_eq!(address_params(b"sip:a@b;tag=2"), b";tag=2");
         assert_eq!(address_params(b"<sip:a@b"), b"");
         assert_eq!(address_params(br#""unterminated"#), b"");

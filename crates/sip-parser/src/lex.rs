@@ -13,8 +13,21 @@ pub const fn is_token(b: u8) -> bool {
 /// (RFC 3261 section 25.1, used by Call-ID).
 pub const fn is_word(b: u8) -> bool {
     is_token(b)
-        || matches!(b,
-            b'(' | b')' | b'<' | b'>' | b':' | b'\\' | b'"' | b'/' | b'[' | b']' | b'?' | b'{' | b'}')
+        || matches!(
+            b,
+            b'(' | b')'
+                | b'<'
+                | b'>'
+                | b':'
+                | b'\\'
+                | b'"'
+                | b'/'
+                | b'['
+                | b']'
+                | b'?'
+                | b'{'
+                | b'}'
+        )
 }
 
 /// Linear white space bytes: SP, HTAB and the CR / LF of a folded line.
@@ -57,7 +70,11 @@ pub fn lws_len(s: &[u8]) -> usize {
 /// elements are returned too (as empty slices) so that a strict caller can
 /// reject them.
 pub fn split_list(value: &[u8]) -> ListIter<'_> {
-    ListIter { value, pos: 0, done: false }
+    ListIter {
+        value,
+        pos: 0,
+        done: false,
+    }
 }
 
 /// Iterator returned by [`split_list`].
@@ -79,18 +96,30 @@ impl<'a> Iterator for ListIter<'a> {
         let start = self.pos;
         let v = self.value;
         let mut i = start;
-        let mut in_quote = false;
-        let mut in_angle = false;
-        while i < v.len() {
+        // Jump between the bytes that matter: ',' ends an element, '"' and
+        // '<' open a span where commas do not count.
+        while let Some(rel) = memchr::memchr3(b',', b'"', b'<', &v[i.min(v.len())..]) {
+            i += rel;
             match v[i] {
-                b'\\' if in_quote => i += 1,
-                b'"' => in_quote = !in_quote,
-                b'<' if !in_quote => in_angle = true,
-                b'>' if !in_quote => in_angle = false,
-                b',' if !in_quote && !in_angle => break,
-                _ => {}
+                b',' => break,
+                b'"' => match quoted_end(&v[i..]) {
+                    Some(len) => i += len,
+                    None => {
+                        i = v.len();
+                        break;
+                    }
+                },
+                _ => match memchr::memchr(b'>', &v[i..]) {
+                    Some(len) => i += len + 1,
+                    None => {
+                        i = v.len();
+                        break;
+                    }
+                },
             }
-            i += 1;
+        }
+        if i >= v.len() || v[i] != b',' {
+            i = v.len();
         }
         let end = i.min(v.len());
         if end >= v.len() {
@@ -145,7 +174,10 @@ mod tests {
     fn list_split_respects_quotes_and_angles() {
         let v = br#""a, b" <sip:x@y;p=1,2>;q=1 , <sip:z>,  "#;
         let items: Vec<_> = split_list(v).map(|(_, e)| e).collect();
-        assert_eq!(items, vec![&br#""a, b" <sip:x@y;p=1,2>;q=1"#[..], b"<sip:z>", b""]);
+        assert_eq!(
+            items,
+            vec![&br#""a, b" <sip:x@y;p=1,2>;q=1"#[..], b"<sip:z>", b""]
+        );
     }
 
     #[test]

@@ -109,20 +109,35 @@ impl Message {
     /// [`Message::parse`] with explicit limits.
     pub fn parse_with(buf: Bytes, cfg: &ParserConfig) -> Result<Self> {
         if buf.len() > cfg.max_message_size {
-            return Err(ParseError::new(K::MessageTooLarge, cfg.max_message_size, "a smaller message"));
+            return Err(ParseError::new(
+                K::MessageTooLarge,
+                cfg.max_message_size,
+                "a smaller message",
+            ));
         }
         let head = scan_head(&buf, cfg)?;
         let body_end = match head.content_length {
             Some(n) => {
                 let end = head.body_start.saturating_add(n);
                 if end > buf.len() {
-                    return Err(ParseError::new(K::ContentLength, buf.len(), "as many body bytes as Content-Length"));
+                    return Err(ParseError::new(
+                        K::ContentLength,
+                        buf.len(),
+                        "as many body bytes as Content-Length",
+                    ));
                 }
                 end
             }
             None => buf.len(),
         };
-        Ok(Self::from_parts(buf, head.msg_start, head.start, head.headers, head.body_start, body_end))
+        Ok(Self::from_parts(
+            buf,
+            head.msg_start,
+            head.start,
+            head.headers,
+            head.body_start,
+            body_end,
+        ))
     }
 
     pub(crate) fn from_parts(
@@ -214,7 +229,10 @@ impl Message {
 
     /// The value of the first header called `name`.
     pub fn header(&self, name: HeaderName) -> Option<&[u8]> {
-        self.headers.iter().find(|h| h.name == name).map(|h| self.get(h.value))
+        self.headers
+            .iter()
+            .find(|h| h.name == name)
+            .map(|h| self.get(h.value))
     }
 
     /// The value of the first header whose name is `name`, compared
@@ -225,7 +243,8 @@ impl Message {
             .iter()
             .find(|h| {
                 if known == HeaderName::Other {
-                    h.name == HeaderName::Other && self.get(h.name_span).eq_ignore_ascii_case(name.as_bytes())
+                    h.name == HeaderName::Other
+                        && self.get(h.name_span).eq_ignore_ascii_case(name.as_bytes())
                 } else {
                     h.name == known
                 }
@@ -235,29 +254,43 @@ impl Message {
 
     /// The values of every header called `name`, one per header line.
     pub fn header_all(&self, name: HeaderName) -> impl Iterator<Item = &[u8]> {
-        self.headers.iter().filter(move |h| h.name == name).map(|h| self.get(h.value))
+        self.headers
+            .iter()
+            .filter(move |h| h.name == name)
+            .map(|h| self.get(h.value))
     }
 
     /// Every list element of every header called `name` (RFC 3261 section
     /// 7.3.1: `Via: a, b` and two `Via` lines are the same). Elements are
     /// LWS-trimmed; commas inside quoted strings and `<...>` do not split.
     pub fn values(&self, name: HeaderName) -> impl Iterator<Item = &[u8]> {
-        self.header_all(name).flat_map(|v| split_list(v).map(|(_, e)| e))
+        self.header_all(name)
+            .flat_map(|v| split_list(v).map(|(_, e)| e))
     }
 
     /// The first value of header `name`, typed: `None` if absent. For list
     /// headers this is the first list element.
     pub fn typed<'a, T: HeaderValue<'a>>(&'a self, name: HeaderName) -> Option<Result<T>> {
-        let first = if name.is_list() { self.values(name).next()? } else { self.header(name)? };
+        let first = if name.is_list() {
+            self.values(name).next()?
+        } else {
+            self.header(name)?
+        };
         Some(T::parse(first))
     }
 
     /// Every value of header `name` (every list element for list headers), typed.
-    pub fn typed_all<'a, T: HeaderValue<'a>>(&'a self, name: HeaderName) -> impl Iterator<Item = Result<T>> {
+    pub fn typed_all<'a, T: HeaderValue<'a>>(
+        &'a self,
+        name: HeaderName,
+    ) -> impl Iterator<Item = Result<T>> {
         let list = name.is_list();
         self.header_all(name).flat_map(move |v| {
-            let items: Box<dyn Iterator<Item = &'a [u8]>> =
-                if list { Box::new(split_list(v).map(|(_, e)| e)) } else { Box::new(core::iter::once(v)) };
+            let items: Box<dyn Iterator<Item = &'a [u8]>> = if list {
+                Box::new(split_list(v).map(|(_, e)| e))
+            } else {
+                Box::new(core::iter::once(v))
+            };
             items.map(T::parse)
         })
     }
@@ -278,16 +311,33 @@ impl PartialEq for Message {
     /// recognised, spelling for unknown ones, values) and bodies are equal.
     /// Content-Length headers are not compared: they follow from the body.
     fn eq(&self, other: &Self) -> bool {
-        let count = |m: &Self| m.headers.iter().filter(|h| h.name != HeaderName::ContentLength).count();
-        let a = self.headers().filter(|h| h.name != HeaderName::ContentLength);
-        let b = other.headers().filter(|h| h.name != HeaderName::ContentLength);
+        let count = |m: &Self| {
+            m.headers
+                .iter()
+                .filter(|h| h.name != HeaderName::ContentLength)
+                .count()
+        };
+        let a = self
+            .headers()
+            .filter(|h| h.name != HeaderName::ContentLength);
+        let b = other
+            .headers()
+            .filter(|h| h.name != HeaderName::ContentLength);
         let start_eq = match (&self.start, &other.start) {
-            (StartLine::Request { method: a, uri: ua }, StartLine::Request { method: b, uri: ub }) => {
-                a == b && self.get(*ua) == other.get(*ub)
-            }
-            (StartLine::Response { code: a, reason: ra }, StartLine::Response { code: b, reason: rb }) => {
-                a == b && self.get(*ra) == other.get(*rb)
-            }
+            (
+                StartLine::Request { method: a, uri: ua },
+                StartLine::Request { method: b, uri: ub },
+            ) => a == b && self.get(*ua) == other.get(*ub),
+            (
+                StartLine::Response {
+                    code: a,
+                    reason: ra,
+                },
+                StartLine::Response {
+                    code: b,
+                    reason: rb,
+                },
+            ) => a == b && self.get(*ra) == other.get(*rb),
             _ => false,
         };
         start_eq
@@ -307,7 +357,9 @@ impl core::fmt::Debug for Message {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
         let mut out = Vec::new();
         self.encode(&mut out);
-        f.debug_struct("Message").field("bytes", &String::from_utf8_lossy(&out)).finish()
+        f.debug_struct("Message")
+            .field("bytes", &String::from_utf8_lossy(&out))
+            .finish()
     }
 }
 

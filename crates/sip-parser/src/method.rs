@@ -103,8 +103,11 @@ impl core::str::FromStr for Method {
     type Err = crate::ParseError;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Self::from_bytes(s.as_bytes())
-            .ok_or(crate::ParseError::new(crate::ParseErrorKind::Method, 0, "a method token"))
+        Self::from_bytes(s.as_bytes()).ok_or(crate::ParseError::new(
+            crate::ParseErrorKind::Method,
+            0,
+            "a method token",
+        ))
     }
 }
 
@@ -115,11 +118,25 @@ mod tests {
     #[test]
     fn known_unknown_and_bad() {
         assert_eq!(Method::from_bytes(b"INVITE"), Some(Method::Invite));
-        assert_eq!(Method::from_bytes(b"invite"), Some(Method::Other("invite".into())));
-        assert_eq!(Method::from_bytes(b"!interesting-Method0123456789_*+`.%'~"),
-            Some(Method::Other("!interesting-Method0123456789_*+`.%'~".into())));
+        assert_eq!(
+            Method::from_bytes(b"invite"),
+            Some(Method::Other("invite".into()))
+        );
+        assert_eq!(
+            Method::from_bytes(b"!interesting-Method0123456789_*+`.%'~"),
+            Some(Method::Other(
+                "!interesting-Method0123456789_*+`.%'~".into()
+            ))
+        );
         assert_eq!(Method::from_bytes(b"IN VITE"), None);
         assert_eq!(Method::from_bytes(b""), None);
-        assert_eq!("BYE".parse::<Method>().map(|m| m.to_string()).ok().as_deref(), Some("BYE"));
+        assert_eq!(
+            "BYE"
+                .parse::<Method>()
+                .map(|m| m.to_string())
+                .ok()
+                .as_deref(),
+            Some("BYE")
+        );
     }
 }

@@ -16,7 +16,11 @@ use crate::status::reason_phrase;
 /// value can never inject a header line.
 fn push_clean(extra: &mut Vec<u8>, value: &[u8]) -> Span {
     let start = extra.len();
-    extra.extend(value.iter().map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }));
+    extra.extend(
+        value
+            .iter()
+            .map(|&b| if b == b'\r' || b == b'\n' { b' ' } else { b }),
+    );
     Span::extra(start, extra.len())
 }
 
@@ -46,7 +50,13 @@ impl Message {
     pub fn response_with_reason(code: u16, reason: &str) -> Self {
         let mut extra = Vec::with_capacity(256);
         let reason = push_clean(&mut extra, reason.as_bytes());
-        Self::empty(StartLine::Response { code: code.clamp(100, 699), reason }, extra)
+        Self::empty(
+            StartLine::Response {
+                code: code.clamp(100, 699),
+                reason,
+            },
+            extra,
+        )
     }
 
     fn touch(&mut self) {
@@ -58,7 +68,11 @@ impl Message {
         let n = raw_name.unwrap_or(name.as_str());
         let name_span = push_clean(&mut self.extra, n.as_bytes());
         let value = push_clean(&mut self.extra, crate::lex::trim(value));
-        RawHeader { name, name_span, value }
+        RawHeader {
+            name,
+            name_span,
+            value,
+        }
     }
 
     /// Appends a header of a known name (RFC 3261 section 7.3). For a name
@@ -92,7 +106,11 @@ impl Message {
         if name == HeaderName::Other {
             return;
         }
-        let at = self.headers.iter().position(|h| h.name == name).unwrap_or(0);
+        let at = self
+            .headers
+            .iter()
+            .position(|h| h.name == name)
+            .unwrap_or(0);
         let h = self.make_header(name, None, value.as_ref());
         self.headers.insert(at, h);
         self.touch();
@@ -140,7 +158,11 @@ impl Message {
         let before = self.headers.len();
         let (buf, extra) = (&self.buf, &self.extra);
         self.headers.retain(|h| {
-            h.name != HeaderName::Other || !h.name_span.get(buf, extra).eq_ignore_ascii_case(name.as_bytes())
+            h.name != HeaderName::Other
+                || !h
+                    .name_span
+                    .get(buf, extra)
+                    .eq_ignore_ascii_case(name.as_bytes())
         });
         let removed = before - self.headers.len();
         if removed > 0 {
@@ -215,7 +237,10 @@ mod tests {
     #[test]
     fn build_encode_parse() {
         let mut m = Message::request(Method::Invite, "sip:bob@example.com");
-        m.push_header(HeaderName::Via, "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKabc");
+        m.push_header(
+            HeaderName::Via,
+            "SIP/2.0/UDP 192.0.2.1:5060;branch=z9hG4bKabc",
+        );
         m.push_header(HeaderName::CallId, "x1@h");
         m.push_header(HeaderName::CSeq, "1 INVITE");
         m.push_raw_header("X-Foo", "bar\r\nInjected: yes").unwrap();
@@ -233,7 +258,9 @@ mod tests {
 
     #[test]
     fn content_length_kept_right() {
-        let mut m = Message::parse(&b"MESSAGE sip:a@b SIP/2.0\r\nl: 2\r\nContent-Length: 2\r\n\r\nhi"[..]).unwrap();
+        let mut m =
+            Message::parse(&b"MESSAGE sip:a@b SIP/2.0\r\nl: 2\r\nContent-Length: 2\r\n\r\nhi"[..])
+                .unwrap();
         m.set_body("hello");
         let p = Message::parse(m.to_vec()).unwrap();
         assert_eq!(p.body(), b"hello");

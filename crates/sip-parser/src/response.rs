@@ -10,8 +10,8 @@ impl Message {
     /// in order, From, To, Call-ID and CSeq copied, Timestamp copied for a
     /// 100 (section 8.2.6.1), and `to_tag` added to To when the request's
     /// To has no tag and the response is not a 100 (section 8.2.6.2).
-    pub fn response_to(request: &Message, code: u16, to_tag: Option<&str>) -> Message {
-        let mut r = Message::response_with_reason(code, reason_phrase(code));
+    pub fn response_to(request: &Self, code: u16, to_tag: Option<&str>) -> Self {
+        let mut r = Self::response_with_reason(code, reason_phrase(code));
         for h in request.headers() {
             match h.name {
                 HeaderName::Via | HeaderName::From | HeaderName::CallId | HeaderName::CSeq => {
@@ -19,7 +19,8 @@ impl Message {
                 }
                 HeaderName::Timestamp if code == 100 => r.push_header(h.name, h.value),
                 HeaderName::To => {
-                    let has_tag = find_param(address_params(h.value), b"tag").is_some_and(|t| !t.is_empty());
+                    let has_tag =
+                        find_param(address_params(h.value), b"tag").is_some_and(|t| !t.is_empty());
                     match to_tag {
                         Some(tag) if !has_tag && code != 100 => {
                             let mut v = h.value.to_vec();

@@ -43,7 +43,8 @@ pub(crate) struct Head {
 /// start of next line). Requires CRLF unless bare LF is allowed.
 #[inline]
 fn line_end(buf: &[u8], pos: usize, cfg: &ParserConfig) -> Result<(usize, usize)> {
-    let rel = memchr(b'\n', &buf[pos..]).ok_or(ParseError::new(K::Incomplete, buf.len(), "CRLF"))?;
+    let rel = memchr(b'\n', &buf[pos..])
+        .ok_or_else(|| ParseError::new(K::Incomplete, buf.len(), "CRLF"))?;
     let nl = pos + rel;
     if nl > pos && buf[nl - 1] == b'\r' {
         Ok((nl - 1, nl + 1))
@@ -73,7 +74,11 @@ pub(crate) fn scan_head(buf: &[u8], cfg: &ParserConfig) -> Result<Head> {
     let mut content_length: Option<usize> = None;
     loop {
         let Some(&first) = buf.get(pos) else {
-            return Err(ParseError::new(K::Incomplete, pos, "a header or the empty line"));
+            return Err(ParseError::new(
+                K::Incomplete,
+                pos,
+                "a header or the empty line",
+            ));
         };
         if first == b'\r' {
             if buf.get(pos + 1) == Some(&b'\n') {
@@ -87,7 +92,11 @@ pub(crate) fn scan_head(buf: &[u8], cfg: &ParserConfig) -> Result<Head> {
             break;
         }
         if first == b' ' || first == b'\t' {
-            return Err(ParseError::new(K::HeaderName, pos, "a header name, not a continuation line"));
+            return Err(ParseError::new(
+                K::HeaderName,
+                pos,
+                "a header name, not a continuation line",
+            ));
         }
         // Find the end of the header, following folded continuation lines.
         let line_start = pos;
@@ -96,18 +105,27 @@ pub(crate) fn scan_head(buf: &[u8], cfg: &ParserConfig) -> Result<Head> {
             (end, next) = line_end(buf, next, cfg)?;
         }
         if end - line_start > cfg.max_header_line {
-            return Err(ParseError::new(K::HeaderTooLong, line_start, "a shorter header line"));
+            return Err(ParseError::new(
+                K::HeaderTooLong,
+                line_start,
+                "a shorter header line",
+            ));
         }
         let line = &buf[line_start..end];
-        let colon = memchr(b':', line)
-            .ok_or(ParseError::new(K::HeaderName, line_start, "':' after the header name"))?;
+        let colon = memchr(b':', line).ok_or_else(|| {
+            ParseError::new(K::HeaderName, line_start, "':' after the header name")
+        })?;
         let mut name_end = colon;
         while name_end > 0 && matches!(line[name_end - 1], b' ' | b'\t') {
             name_end -= 1;
         }
         let name_bytes = &line[..name_end];
         if name_bytes.is_empty() || !name_bytes.iter().all(|&b| is_token(b)) {
-            return Err(ParseError::new(K::HeaderName, line_start, "a header name token"));
+            return Err(ParseError::new(
+                K::HeaderName,
+                line_start,
+                "a header name token",
+            ));
         }
         let mut vs = colon + 1;
         let mut ve = line.len();
@@ -120,16 +138,28 @@ pub(crate) fn scan_head(buf: &[u8], cfg: &ParserConfig) -> Result<Head> {
         let name = HeaderName::from_bytes(name_bytes);
         if name == HeaderName::ContentLength {
             let v = &line[vs..ve];
-            let n = parse_u64(v, u32::MAX as u64)
-                .ok_or(ParseError::new(K::ContentLength, line_start + vs, "a decimal Content-Length"))?
-                as usize;
+            let n = parse_u64(v, u32::MAX as u64).ok_or_else(|| {
+                ParseError::new(
+                    K::ContentLength,
+                    line_start + vs,
+                    "a decimal Content-Length",
+                )
+            })? as usize;
             if content_length.is_some_and(|old| old != n) {
-                return Err(ParseError::new(K::ContentLength, line_start, "one Content-Length value"));
+                return Err(ParseError::new(
+                    K::ContentLength,
+                    line_start,
+                    "one Content-Length value",
+                ));
             }
             content_length = Some(n);
         }
         if headers.len() == cfg.max_headers {
-            return Err(ParseError::new(K::TooManyHeaders, line_start, "fewer headers"));
+            return Err(ParseError::new(
+                K::TooManyHeaders,
+                line_start,
+                "fewer headers",
+            ));
         }
         headers.push(RawHeader {
             name,
@@ -138,7 +168,13 @@ pub(crate) fn scan_head(buf: &[u8], cfg: &ParserConfig) -> Result<Head> {
         });
         pos = next;
     }
-    Ok(Head { msg_start, start, headers, body_start: pos, content_length })
+    Ok(Head {
+        msg_start,
+        start,
+        headers,
+        body_start: pos,
+        content_length,
+    })
 }
 
 /// Whether `v` spells `SIP/2.0` (the protocol name is case-insensitive).
@@ -148,7 +184,9 @@ fn is_sip20(v: &[u8]) -> bool {
 
 /// Whether `v` looks like some `SIP/x.y` version (for a 505 rather than a 400).
 fn looks_like_version(v: &[u8]) -> bool {
-    v.len() > 4 && v[..4].eq_ignore_ascii_case(b"SIP/") && v[4..].iter().all(|b| b.is_ascii_digit() || *b == b'.')
+    v.len() > 4
+        && v[..4].eq_ignore_ascii_case(b"SIP/")
+        && v[4..].iter().all(|b| b.is_ascii_digit() || *b == b'.')
 }
 
 fn start_line(buf: &[u8], pos: usize, end: usize) -> Result<StartLine> {
@@ -156,10 +194,13 @@ fn start_line(buf: &[u8], pos: usize, end: usize) -> Result<StartLine> {
     if line.len() >= 4 && line[..4].eq_ignore_ascii_case(b"SIP/") {
         return status_line(line, pos);
     }
-    let sp = memchr(b' ', line).ok_or(ParseError::new(K::RequestLine, pos, "SP after the method"))?;
-    let method = Method::from_bytes(&line[..sp]).ok_or(ParseError::new(K::Method, pos, "a method token"))?;
+    let sp = memchr(b' ', line)
+        .ok_or_else(|| ParseError::new(K::RequestLine, pos, "SP after the method"))?;
+    let method = Method::from_bytes(&line[..sp])
+        .ok_or_else(|| ParseError::new(K::Method, pos, "a method token"))?;
     let rest = &line[sp + 1..];
-    let sp2 = memchr(b' ', rest).ok_or(ParseError::new(K::RequestLine, pos + sp + 1, "SP after the Request-URI"))?;
+    let sp2 = memchr(b' ', rest)
+        .ok_or_else(|| ParseError::new(K::RequestLine, pos + sp + 1, "SP after the Request-URI"))?;
     let uri = &rest[..sp2];
     let uri_off = pos + sp + 1;
     check_request_uri(uri).map_err(|e| e.shifted(uri_off))?;
@@ -172,31 +213,40 @@ fn start_line(buf: &[u8], pos: usize, end: usize) -> Result<StartLine> {
             ParseError::new(K::RequestLine, off, "SIP/2.0 and the line end")
         });
     }
-    Ok(StartLine::Request { method, uri: Span::buf(uri_off, uri_off + uri.len()) })
+    Ok(StartLine::Request {
+        method,
+        uri: Span::buf(uri_off, uri_off + uri.len()),
+    })
 }
 
 /// The cheap Request-URI check made while scanning: a scheme, a colon and no
 /// white space, control bytes, quotes or angle brackets. The full URI
 /// grammar is checked by [`crate::Message::validate`].
 fn check_request_uri(uri: &[u8]) -> Result<()> {
-    let colon = memchr(b':', uri).ok_or(ParseError::uri(0, "a URI scheme and ':'"))?;
+    let colon = memchr(b':', uri).ok_or_else(|| ParseError::uri(0, "a URI scheme and ':'"))?;
     let scheme = &uri[..colon];
     let ok_scheme = scheme.first().is_some_and(u8::is_ascii_alphabetic)
-        && scheme.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+        && scheme
+            .iter()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
     if !ok_scheme {
         return Err(ParseError::uri(0, "a URI scheme"));
     }
     if colon + 1 == uri.len() {
         return Err(ParseError::uri(colon + 1, "a URI after the scheme"));
     }
-    if let Some(i) = uri.iter().position(|&b| b <= b' ' || b == 0x7f || matches!(b, b'<' | b'>' | b'"')) {
+    if let Some(i) = uri
+        .iter()
+        .position(|&b| b <= b' ' || b == 0x7f || matches!(b, b'<' | b'>' | b'"'))
+    {
         return Err(ParseError::uri(i, "a URI character"));
     }
     Ok(())
 }
 
 fn status_line(line: &[u8], pos: usize) -> Result<StartLine> {
-    let sp = memchr(b' ', line).ok_or(ParseError::new(K::StatusLine, pos, "SP after SIP/2.0"))?;
+    let sp = memchr(b' ', line)
+        .ok_or_else(|| ParseError::new(K::StatusLine, pos, "SP after SIP/2.0"))?;
     let version = &line[..sp];
     if !is_sip20(version) {
         return Err(ParseError::new(K::Version, pos, "SIP/2.0"));
@@ -206,13 +256,21 @@ fn status_line(line: &[u8], pos: usize) -> Result<StartLine> {
     let digits = &rest[..code_end];
     let code_off = pos + sp + 1;
     if digits.len() != 3 {
-        return Err(ParseError::new(K::StatusCode, code_off, "a three-digit status code"));
+        return Err(ParseError::new(
+            K::StatusCode,
+            code_off,
+            "a three-digit status code",
+        ));
     }
     let code = parse_u64(digits, 699)
         .filter(|&c| c >= 100)
-        .ok_or(ParseError::new(K::StatusCode, code_off, "a status code from 100 to 699"))? as u16;
+        .ok_or_else(|| ParseError::new(K::StatusCode, code_off, "a status code from 100 to 699"))?
+        as u16;
     let reason_start = (code_off + code_end + 1).min(pos + line.len());
-    Ok(StartLine::Response { code, reason: Span::buf(reason_start, pos + line.len()) })
+    Ok(StartLine::Response {
+        code,
+        reason: Span::buf(reason_start, pos + line.len()),
+    })
 }
 
 #[cfg(test)]
@@ -238,19 +296,34 @@ mod tests {
         assert_eq!(k(b"SIP/3.0 200 OK\r\n\r\n"), K::Version);
         assert_eq!(k(b"INVITE sip:a@b SIP/2.0\r\n"), K::Incomplete);
         assert_eq!(k(b""), K::Incomplete);
-        assert_eq!(k(b"INVITE sip:a@b SIP/2.0\r\n folded\r\n\r\n"), K::HeaderName);
-        assert_eq!(k(b"INVITE sip:a@b SIP/2.0\r\nNo colon\r\n\r\n"), K::HeaderName);
-        assert_eq!(k(b"INVITE sip:a@b SIP/2.0\r\nl: -1\r\n\r\n"), K::ContentLength);
-        assert_eq!(k(b"INVITE sip:a@b SIP/2.0\r\nl: 1\r\nContent-Length: 2\r\n\r\n"), K::ContentLength);
+        assert_eq!(
+            k(b"INVITE sip:a@b SIP/2.0\r\n folded\r\n\r\n"),
+            K::HeaderName
+        );
+        assert_eq!(
+            k(b"INVITE sip:a@b SIP/2.0\r\nNo colon\r\n\r\n"),
+            K::HeaderName
+        );
+        assert_eq!(
+            k(b"INVITE sip:a@b SIP/2.0\r\nl: -1\r\n\r\n"),
+            K::ContentLength
+        );
+        assert_eq!(
+            k(b"INVITE sip:a@b SIP/2.0\r\nl: 1\r\nContent-Length: 2\r\n\r\n"),
+            K::ContentLength
+        );
     }
 
     #[test]
     fn folding_and_compact_names() {
-        let h = scan(b"SIP/2.0 180 \r\nv : SIP/2.0/UDP a\r\n  ;branch=z9hG4bK1\r\nl: 0\r\n\r\n").unwrap();
+        let h = scan(b"SIP/2.0 180 \r\nv : SIP/2.0/UDP a\r\n  ;branch=z9hG4bK1\r\nl: 0\r\n\r\n")
+            .unwrap();
         assert_eq!(h.headers.len(), 2);
         assert_eq!(h.headers[0].name, HeaderName::Via);
         assert_eq!(h.content_length, Some(0));
-        assert!(matches!(h.start, StartLine::Response { code: 180, reason } if reason.start() == reason.end()));
+        assert!(
+            matches!(h.start, StartLine::Response { code: 180, reason } if reason.start() == reason.end())
+        );
     }
 
     #[test]

@@ -17,13 +17,19 @@ impl Span {
     /// are limited well below 2 GiB by [`crate::ParserConfig`].
     pub(crate) fn buf(start: usize, end: usize) -> Self {
         debug_assert!(start <= end && end < EXTRA as usize);
-        Self { start: start as u32, end: end as u32 }
+        Self {
+            start: start as u32,
+            end: end as u32,
+        }
     }
 
     /// A span of the side buffer.
     pub(crate) fn extra(start: usize, end: usize) -> Self {
         debug_assert!(start <= end && end < EXTRA as usize);
-        Self { start: start as u32 | EXTRA, end: end as u32 }
+        Self {
+            start: start as u32 | EXTRA,
+            end: end as u32,
+        }
     }
 
     /// Whether the span points into the side buffer.

@@ -4,7 +4,19 @@
 /// The default reason phrase of a status code, or a class phrase for codes
 /// without one (RFC 3261 section 21).
 pub fn reason_phrase(code: u16) -> &'static str {
-    match code {
+    specific_phrase(code).unwrap_or(match code {
+        100..=199 => "Provisional",
+        200..=299 => "Success",
+        300..=399 => "Redirection",
+        400..=499 => "Client Error",
+        500..=599 => "Server Error",
+        _ => "Global Failure",
+    })
+}
+
+/// The phrase RFC 3261 section 21 (or the RFC defining the code) gives.
+fn specific_phrase(code: u16) -> Option<&'static str> {
+    Some(match code {
         100 => "Trying",
         180 => "Ringing",
         181 => "Call Is Being Forwarded",
@@ -62,13 +74,8 @@ pub fn reason_phrase(code: u16) -> &'static str {
         603 => "Decline",
         604 => "Does Not Exist Anywhere",
         606 => "Not Acceptable",
-        100..=199 => "Provisional",
-        200..=299 => "Success",
-        300..=399 => "Redirection",
-        400..=499 => "Client Error",
-        500..=599 => "Server Error",
-        _ => "Global Failure",
-    }
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

@@ -57,6 +57,16 @@ impl<'a> Uri<'a> {
     /// address without brackets (RFC 5118 section 4.2), an empty parameter
     /// or a malformed `%` escape.
     pub fn parse(s: &'a [u8]) -> Result<Self> {
+        Self::parse_inner(s, true)
+    }
+
+    /// Checks that `s` is a valid URI without keeping its parameters or
+    /// headers (no allocation); same errors as [`Uri::parse`].
+    pub fn check(s: &[u8]) -> Result<()> {
+        Uri::parse_inner(s, false).map(drop)
+    }
+
+    fn parse_inner(s: &'a [u8], keep: bool) -> Result<Self> {
         let colon = s
             .iter()
             .position(|&b| b == b':')
@@ -71,11 +81,11 @@ impl<'a> Uri<'a> {
         }
         let rest = colon + 1;
         if scheme.eq_ignore_ascii_case(b"sip") {
-            SipUri::parse_after_scheme(s, rest, false).map(Uri::Sip)
+            SipUri::parse_after_scheme(s, rest, false, keep).map(Uri::Sip)
         } else if scheme.eq_ignore_ascii_case(b"sips") {
-            SipUri::parse_after_scheme(s, rest, true).map(Uri::Sip)
+            SipUri::parse_after_scheme(s, rest, true, keep).map(Uri::Sip)
         } else if scheme.eq_ignore_ascii_case(b"tel") {
-            TelUri::parse_after_scheme(s, rest).map(Uri::Tel)
+            TelUri::parse_after_scheme(s, rest, keep).map(Uri::Tel)
         } else {
             let tail = &s[rest..];
             if tail.is_empty() {
@@ -235,9 +245,22 @@ pub(crate) const fn is_unreserved(b: u8) -> bool {
 #[inline]
 const fn is_uric(b: u8) -> bool {
     is_unreserved(b)
-        || matches!(b,
-            b';' | b'/' | b'?' | b':' | b'@' | b'&' | b'=' | b'+' | b'$' | b','
-            | b'%' | b'#' | b'[' | b']')
+        || matches!(
+            b,
+            b';' | b'/'
+                | b'?'
+                | b':'
+                | b'@'
+                | b'&'
+                | b'='
+                | b'+'
+                | b'$'
+                | b','
+                | b'%'
+                | b'#'
+                | b'['
+                | b']'
+        )
 }
 
 /// Checks that every `%` in `s[from..to]` starts a `%HEX HEX` escape.
@@ -245,9 +268,7 @@ pub(crate) fn check_escapes(s: &[u8], from: usize, to: usize) -> Result<()> {
     let mut i = from;
     while i < to {
         if s[i] == b'%' {
-            let ok = i + 2 < to
-                && s[i + 1].is_ascii_hexdigit()
-                && s[i + 2].is_ascii_hexdigit();
+            let ok = i + 2 < to && s[i + 1].is_ascii_hexdigit() && s[i + 2].is_ascii_hexdigit();
             if !ok {
                 return Err(ParseError::uri(i, "'%' HEX HEX"));
             }
@@ -266,7 +287,8 @@ pub(crate) fn ascii(s: &[u8]) -> &str {
 
 /// Parses `;pname[=pvalue]...` URI parameters starting at `s[i] == b';'`
 /// (RFC 3261 section 25.1 `uri-parameters`); stops at `?` or the end.
-pub(crate) fn parse_uri_params(s: &[u8], mut i: usize) -> Result<(Params<'_>, usize)> {
+/// With `keep == false` the parameters are only checked.
+pub(crate) fn parse_uri_params(s: &[u8], mut i: usize, keep: bool) -> Result<(Params<'_>, usize)> {
     let mut params = Params::new();
     while s.get(i) == Some(&b';') {
         let start = i + 1;
@@ -289,7 +311,9 @@ pub(crate) fn parse_uri_params(s: &[u8], mut i: usize) -> Result<(Params<'_>, us
         } else {
             None
         };
-        params.0.push(crate::header::Param { name, value });
+        if keep {
+            params.0.push(crate::header::Param { name, value });
+        }
     }
     Ok((params, i))
 }

@@ -23,20 +23,33 @@ pub struct Rejection {
 
 impl Rejection {
     const fn bad(reason: &'static str, error: Option<ParseError>) -> Self {
-        Self { status: 400, reason, error }
+        Self {
+            status: 400,
+            reason,
+            error,
+        }
     }
 }
 
 /// Headers that may appear only once (RFC 3261 section 7.3.1 and 20).
-const SINGLE: [HeaderName; 5] =
-    [HeaderName::CallId, HeaderName::CSeq, HeaderName::From, HeaderName::To, HeaderName::MaxForwards];
+const SINGLE: [HeaderName; 5] = [
+    HeaderName::CallId,
+    HeaderName::CSeq,
+    HeaderName::From,
+    HeaderName::To,
+    HeaderName::MaxForwards,
+];
 
 impl Message {
     /// Offset of a span inside the message as parsed (0 for built values).
     fn offset_of(&self, value: &[u8]) -> usize {
         let base = self.buf.as_ptr() as usize;
         let p = value.as_ptr() as usize;
-        if p >= base && p <= base + self.buf.len() { p - base } else { 0 }
+        if p >= base && p <= base + self.buf.len() {
+            p - base
+        } else {
+            0
+        }
     }
 
     /// Checks the whole message: the Request-URI against the URI grammar
@@ -63,9 +76,13 @@ impl Message {
         }
         if let (Some(method), Some((_, cseq_method))) = (self.method(), self.cseq()) {
             if method.as_str().as_bytes() != cseq_method {
-                let off = self.header(HeaderName::CSeq).map_or(0, |v| self.offset_of(v));
-                return Err(ParseError::new(K::CSeqMismatch, off, "the request method in CSeq")
-                    .within(0, HeaderName::CSeq));
+                let off = self
+                    .header(HeaderName::CSeq)
+                    .map_or(0, |v| self.offset_of(v));
+                return Err(
+                    ParseError::new(K::CSeqMismatch, off, "the request method in CSeq")
+                        .within(0, HeaderName::CSeq),
+                );
             }
         }
         Ok(())
@@ -93,7 +110,13 @@ impl Message {
                 Some(e),
             ));
         }
-        for name in [HeaderName::Via, HeaderName::From, HeaderName::To, HeaderName::CallId, HeaderName::CSeq] {
+        for name in [
+            HeaderName::Via,
+            HeaderName::From,
+            HeaderName::To,
+            HeaderName::CallId,
+            HeaderName::CSeq,
+        ] {
             if self.header(name).is_none() {
                 let e = ParseError::new(K::MissingHeader, 0, name.as_str());
                 return Err(Rejection::bad("Missing Mandatory Header", Some(e)));
@@ -107,8 +130,15 @@ impl Message {
         }
         let colon = uri.iter().position(|&b| b == b':').unwrap_or(0);
         let scheme = &uri[..colon];
-        if !(scheme.eq_ignore_ascii_case(b"sip") || scheme.eq_ignore_ascii_case(b"sips") || scheme.eq_ignore_ascii_case(b"tel")) {
-            return Err(Rejection { status: 416, reason: "Unsupported URI Scheme", error: None });
+        if !(scheme.eq_ignore_ascii_case(b"sip")
+            || scheme.eq_ignore_ascii_case(b"sips")
+            || scheme.eq_ignore_ascii_case(b"tel"))
+        {
+            return Err(Rejection {
+                status: 416,
+                reason: "Unsupported URI Scheme",
+                error: None,
+            });
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 //! encode unchanged, and bad input never panics.
 
 use proptest::prelude::*;
-use sip_parser::{Framer, Frame, HeaderName, Message, Method};
+use sip_parser::{Frame, Framer, HeaderName, Message, Method};
 
 fn token() -> impl Strategy<Value = String> {
     "[A-Za-z0-9][A-Za-z0-9.!%*_+`'~-]{0,11}"
@@ -11,13 +11,19 @@ fn token() -> impl Strategy<Value = String> {
 fn host() -> impl Strategy<Value = String> {
     prop_oneof![
         "[a-z][a-z0-9-]{0,8}(\\.[a-z][a-z0-9]{0,6}){0,2}",
-        (0u8..=255, 0u8..=255, 0u8..=255, 1u8..=254).prop_map(|(a, b, c, d)| format!("{a}.{b}.{c}.{d}")),
+        (0u8..=255, 0u8..=255, 0u8..=255, 1u8..=254)
+            .prop_map(|(a, b, c, d)| format!("{a}.{b}.{c}.{d}")),
         Just("[2001:db8::10]".to_string()),
     ]
 }
 
 fn uri() -> impl Strategy<Value = String> {
-    (prop::option::of("[a-z0-9._-]{1,10}"), host(), prop::option::of(1u16..=65535), prop::option::of(token()))
+    (
+        prop::option::of("[a-z0-9._-]{1,10}"),
+        host(),
+        prop::option::of(1u16..=65535),
+        prop::option::of(token()),
+    )
         .prop_map(|(user, host, port, param)| {
             let mut s = String::from("sip:");
             if let Some(u) = user {
@@ -55,8 +61,12 @@ struct Spec {
 
 fn spec() -> impl Strategy<Value = Spec> {
     let header = prop_oneof![
-        (host(), token()).prop_map(|(h, b)| ("Via".to_string(), format!("SIP/2.0/UDP {h};branch=z9hG4bK{b}"))),
-        (uri(), token()).prop_map(|(u, t)| ("From".to_string(), format!("\"Al Ice\" <{u}>;tag={t}"))),
+        (host(), token()).prop_map(|(h, b)| (
+            "Via".to_string(),
+            format!("SIP/2.0/UDP {h};branch=z9hG4bK{b}")
+        )),
+        (uri(), token())
+            .prop_map(|(u, t)| ("From".to_string(), format!("\"Al Ice\" <{u}>;tag={t}"))),
         uri().prop_map(|u| ("To".to_string(), format!("<{u}>"))),
         (token(), host()).prop_map(|(a, h)| ("Call-ID".to_string(), format!("{a}@{h}"))),
         (0u32..=u32::MAX).prop_map(|n| ("CSeq".to_string(), format!("{n} OPTIONS"))),
@@ -70,7 +80,12 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop::collection::vec(header, 0..20),
         prop::collection::vec(any::<u8>(), 0..200),
     )
-        .prop_map(|(request, status, headers, body)| Spec { request, status, headers, body })
+        .prop_map(|(request, status, headers, body)| Spec {
+            request,
+            status,
+            headers,
+            body,
+        })
 }
 
 fn build(s: &Spec) -> Message {
@@ -92,7 +107,7 @@ proptest! {
         let wire = m.to_vec();
         let parsed = Message::parse(wire.clone()).expect("a built message parses");
         prop_assert_eq!(&parsed, &m);
-        prop_assert_eq!(parsed.to_vec(), wire.clone());
+        prop_assert_eq!(&parsed.to_vec(), &wire);
         prop_assert_eq!(parsed.body(), &s.body[..]);
         // The same bytes cut into a stream come out whole.
         let mut f = Framer::default();
@@ -101,7 +116,7 @@ proptest! {
         let first = f.next_frame().expect("no framing error");
         f.push(b);
         let frame = match first { Some(fr) => fr, None => f.next_frame().expect("ok").expect("a frame") };
-        prop_assert_eq!(frame, Frame::Message(m.clone()));
+        prop_assert_eq!(frame, Frame::Message(m));
         let via = s.headers.iter().find(|(n, _)| n == "Via");
         prop_assert_eq!(parsed.top_via().is_some(), via.is_some());
         if s.headers.iter().any(|(n, _)| n == "Max-Forwards") {

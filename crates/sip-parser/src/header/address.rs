@@ -42,7 +42,11 @@ pub type ReferredBy<'a> = Address<'a>;
 impl<'a> Address<'a> {
     /// An address without display name or parameters.
     pub fn new(uri: Uri<'a>) -> Self {
-        Self { display: None, uri, params: Params::new() }
+        Self {
+            display: None,
+            uri,
+            params: Params::new(),
+        }
     }
 
     /// Sets the display name (quoted and escaped as needed).
@@ -92,7 +96,11 @@ impl<'a> Address<'a> {
             Some(d) => Some(Cow::Borrowed(ascii(d, 0)?)),
             None => None,
         };
-        Ok(Self { display, uri, params })
+        Ok(Self {
+            display,
+            uri,
+            params,
+        })
     }
 }
 
@@ -107,13 +115,19 @@ pub(crate) fn split(s: &[u8]) -> Result<(Option<&[u8]>, usize, usize, usize)> {
         }
         (Some(&s[..end]), lt)
     } else {
-        let j = s.iter().position(|&b| !is_token(b) && !is_lws(b)).unwrap_or(s.len());
+        let j = s
+            .iter()
+            .position(|&b| !is_token(b) && !is_lws(b))
+            .unwrap_or(s.len());
         if s.get(j) == Some(&b'<') {
             let d = crate::lex::trim(&s[..j]);
             (if d.is_empty() { None } else { Some(d) }, j)
         } else {
             // addr-spec: the URI ends at the first ';' or LWS.
-            let end = s.iter().position(|&b| b == b';' || is_lws(b)).unwrap_or(s.len());
+            let end = s
+                .iter()
+                .position(|&b| b == b';' || is_lws(b))
+                .unwrap_or(s.len());
             if let Some(p) = s[..end].iter().position(|&b| b == b',' || b == b'?') {
                 return Err(ParseError::value(p, "<> around a URI with ',', ';' or '?'"));
             }
@@ -202,9 +216,14 @@ pub(crate) fn check_contact_param(name: &str, value: Option<&str>, off: usize) -
             return Err(ParseError::value(off, "a qvalue (0 to 1, three decimals)"));
         }
     } else if name.eq_ignore_ascii_case("expires") {
-        let ok = value.is_some_and(|v| crate::lex::parse_u64(v.as_bytes(), u64::from(u32::MAX)).is_some());
+        let ok = value
+            .is_some_and(|v| crate::lex::parse_u64(v.as_bytes(), u64::from(u32::MAX)).is_some());
         if !ok {
-            return Err(ParseError::new(crate::error::ParseErrorKind::Overflow, off, "expires delta-seconds"));
+            return Err(ParseError::new(
+                crate::error::ParseErrorKind::Overflow,
+                off,
+                "expires delta-seconds",
+            ));
         }
     }
     Ok(())
@@ -230,14 +249,21 @@ impl<'a> HeaderValue<'a> for Contact<'a> {
         let mut params = Params::new();
         Params::scan_generic(value, rest, |name, v, off| {
             check_contact_param(name, v, off)?;
-            params.push(super::Param { name: Cow::Borrowed(name), value: v.map(Cow::Borrowed) });
+            params.push(super::Param {
+                name: Cow::Borrowed(name),
+                value: v.map(Cow::Borrowed),
+            });
             Ok(())
         })?;
         let display = match display {
             Some(d) => Some(Cow::Borrowed(ascii(d, 0)?)),
             None => None,
         };
-        Ok(Self::Address(Address { display, uri, params }))
+        Ok(Self::Address(Address {
+            display,
+            uri,
+            params,
+        }))
     }
 
     fn encode(&self, out: &mut Vec<u8>) {

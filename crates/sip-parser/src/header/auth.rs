@@ -31,7 +31,10 @@ pub type Credentials<'a> = Auth<'a>;
 impl<'a> Auth<'a> {
     /// A `Digest` value with no params yet.
     pub fn digest() -> Self {
-        Self { scheme: Cow::Borrowed("Digest"), params: Params::new() }
+        Self {
+            scheme: Cow::Borrowed("Digest"),
+            params: Params::new(),
+        }
     }
 
     /// Whether the scheme is `Digest`.
@@ -66,7 +69,8 @@ impl<'a> Auth<'a> {
     }
     /// Whether `stale=true` (challenge).
     pub fn stale(&self) -> bool {
-        self.param("stale").is_some_and(|v| v.eq_ignore_ascii_case("true"))
+        self.param("stale")
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"))
     }
     /// `username` (credentials).
     pub fn username(&self) -> Option<Cow<'_, str>> {
@@ -91,7 +95,10 @@ impl<'a> Auth<'a> {
 
     /// An owned copy that no longer borrows the input.
     pub fn into_owned(self) -> Auth<'static> {
-        Auth { scheme: Cow::Owned(self.scheme.into_owned()), params: self.params.into_owned() }
+        Auth {
+            scheme: Cow::Owned(self.scheme.into_owned()),
+            params: self.params.into_owned(),
+        }
     }
 }
 
@@ -111,7 +118,11 @@ pub(crate) fn scan_auth_params<'a>(
             return Err(ParseError::value(eq, "'='"));
         }
         let v = skip_lws(s, eq + 1);
-        let v_end = if s.get(v) == Some(&b'"') { quoted(s, v)? } else { token_end(s, v) };
+        let v_end = if s.get(v) == Some(&b'"') {
+            quoted(s, v)?
+        } else {
+            token_end(s, v)
+        };
         if v_end == v {
             return Err(ParseError::value(v, "a token or quoted-string"));
         }
@@ -145,9 +156,15 @@ impl<'a> HeaderValue<'a> for Auth<'a> {
         }
         let mut params = Params::new();
         scan_auth_params(value, i, |n, v| {
-            params.push(Param { name: Cow::Borrowed(n), value: Some(Cow::Borrowed(v)) });
+            params.push(Param {
+                name: Cow::Borrowed(n),
+                value: Some(Cow::Borrowed(v)),
+            });
         })?;
-        Ok(Self { scheme: Cow::Borrowed(scheme), params })
+        Ok(Self {
+            scheme: Cow::Borrowed(scheme),
+            params,
+        })
     }
 
     fn encode(&self, out: &mut Vec<u8>) {
@@ -189,7 +206,9 @@ impl AuthenticationInfo<'_> {
 
     /// An owned copy that no longer borrows the input.
     pub fn into_owned(self) -> AuthenticationInfo<'static> {
-        AuthenticationInfo { params: self.params.into_owned() }
+        AuthenticationInfo {
+            params: self.params.into_owned(),
+        }
     }
 }
 
@@ -197,7 +216,10 @@ impl<'a> HeaderValue<'a> for AuthenticationInfo<'a> {
     fn parse(value: &'a [u8]) -> Result<Self> {
         let mut params = Params::new();
         scan_auth_params(value, 0, |n, v| {
-            params.push(Param { name: Cow::Borrowed(n), value: Some(Cow::Borrowed(v)) });
+            params.push(Param {
+                name: Cow::Borrowed(n),
+                value: Some(Cow::Borrowed(v)),
+            });
         })?;
         Ok(Self { params })
     }
@@ -233,15 +255,36 @@ mod tests {
         let u = Auth::parse(b"NoOneKnowsThisScheme opaque-data=here").unwrap();
         assert!(!u.is_digest());
         assert_eq!(u.params.str("opaque-data"), Some("here"));
-        for bad in [&b""[..], b"Digest", b"Digest ", b"Digest realm", b"Digest realm=", b"Digest realm=\"x", b"Digest a=b,,c=d", b"Digest a=b,", b"Digest a=b c=d", b"Digestrealm=x"] {
-            assert!(Auth::parse(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+        for bad in [
+            &b""[..],
+            b"Digest",
+            b"Digest ",
+            b"Digest realm",
+            b"Digest realm=",
+            b"Digest realm=\"x",
+            b"Digest a=b,,c=d",
+            b"Digest a=b,",
+            b"Digest a=b c=d",
+            b"Digestrealm=x",
+        ] {
+            assert!(
+                Auth::parse(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 
     #[test]
     fn authentication_info() {
-        let a = AuthenticationInfo::parse(b"nextnonce=\"47364c23432d2e131a5fb210812c\", rspauth=\"abc\"").unwrap();
-        assert_eq!(a.next_nonce().as_deref(), Some("47364c23432d2e131a5fb210812c"));
+        let a = AuthenticationInfo::parse(
+            b"nextnonce=\"47364c23432d2e131a5fb210812c\", rspauth=\"abc\"",
+        )
+        .unwrap();
+        assert_eq!(
+            a.next_nonce().as_deref(),
+            Some("47364c23432d2e131a5fb210812c")
+        );
         assert_eq!(a.rspauth().as_deref(), Some("abc"));
         assert!(AuthenticationInfo::parse(b"").is_err());
     }

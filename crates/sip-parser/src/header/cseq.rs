@@ -20,12 +20,18 @@ pub struct CSeq<'a> {
 impl<'a> CSeq<'a> {
     /// A CSeq value.
     pub fn new(seq: u32, method: impl Into<Cow<'a, str>>) -> Self {
-        Self { seq, method: method.into() }
+        Self {
+            seq,
+            method: method.into(),
+        }
     }
 
     /// An owned copy that no longer borrows the input.
     pub fn into_owned(self) -> CSeq<'static> {
-        CSeq { seq: self.seq, method: Cow::Owned(self.method.into_owned()) }
+        CSeq {
+            seq: self.seq,
+            method: Cow::Owned(self.method.into_owned()),
+        }
     }
 }
 
@@ -44,7 +50,10 @@ impl<'a> HeaderValue<'a> for CSeq<'a> {
         let (seq, i) = seq_then_lws(value, 0, "a CSeq number (32 bits)")?;
         let (method, end) = token(value, i, "a method")?;
         expect_end(value, end, "end of CSeq")?;
-        Ok(Self { seq, method: Cow::Borrowed(method) })
+        Ok(Self {
+            seq,
+            method: Cow::Borrowed(method),
+        })
     }
 
     fn encode(&self, out: &mut Vec<u8>) {
@@ -68,7 +77,11 @@ pub struct RAck<'a> {
 impl RAck<'_> {
     /// An owned copy that no longer borrows the input.
     pub fn into_owned(self) -> RAck<'static> {
-        RAck { rseq: self.rseq, cseq: self.cseq, method: Cow::Owned(self.method.into_owned()) }
+        RAck {
+            rseq: self.rseq,
+            cseq: self.cseq,
+            method: Cow::Owned(self.method.into_owned()),
+        }
     }
 }
 
@@ -78,7 +91,11 @@ impl<'a> HeaderValue<'a> for RAck<'a> {
         let (cseq, i) = seq_then_lws(value, i, "a CSeq number (32 bits)")?;
         let (method, end) = token(value, i, "a method")?;
         expect_end(value, end, "end of RAck")?;
-        Ok(Self { rseq, cseq, method: Cow::Borrowed(method) })
+        Ok(Self {
+            rseq,
+            cseq,
+            method: Cow::Borrowed(method),
+        })
     }
 
     fn encode(&self, out: &mut Vec<u8>) {
@@ -106,8 +123,16 @@ impl CallId<'_> {
 impl<'a> HeaderValue<'a> for CallId<'a> {
     fn parse(value: &'a [u8]) -> Result<Self> {
         let word = |from: usize| {
-            let end = from + value[from..].iter().take_while(|&&b| crate::lex::is_word(b)).count();
-            if end == from { Err(ParseError::value(from, "a Call-ID word")) } else { Ok(end) }
+            let end = from
+                + value[from..]
+                    .iter()
+                    .take_while(|&&b| crate::lex::is_word(b))
+                    .count();
+            if end == from {
+                Err(ParseError::value(from, "a Call-ID word"))
+            } else {
+                Ok(end)
+            }
         };
         let mut end = word(0)?;
         if value.get(end) == Some(&b'@') {
@@ -136,7 +161,11 @@ mod tests {
             (b"314159 INVITE", 314159, "INVITE"),
             (b"0009\r\n  INVITE", 9, "INVITE"),
             (b"4294967295 REGISTER", u32::MAX, "REGISTER"),
-            (b"139122385 !interesting-Method0123456789_*+`.%indeed'~", 139122385, "!interesting-Method0123456789_*+`.%indeed'~"),
+            (
+                b"139122385 !interesting-Method0123456789_*+`.%indeed'~",
+                139122385,
+                "!interesting-Method0123456789_*+`.%indeed'~",
+            ),
         ];
         for (input, n, m) in ok {
             let c = CSeq::parse(input).unwrap();
@@ -147,8 +176,22 @@ mod tests {
         }
         let e = CSeq::parse(b"36893488147419103232 REGISTER").unwrap_err();
         assert_eq!(e.kind, ParseErrorKind::Overflow);
-        for bad in [&b"4294967296 INVITE"[..], b"1", b"1 ", b"INVITE", b"1INVITE", b"1 INVITE x", b"-1 INVITE", b"1 INV\xffITE", b""] {
-            assert!(CSeq::parse(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+        for bad in [
+            &b"4294967296 INVITE"[..],
+            b"1",
+            b"1 ",
+            b"INVITE",
+            b"1INVITE",
+            b"1 INVITE x",
+            b"-1 INVITE",
+            b"1 INV\xffITE",
+            b"",
+        ] {
+            assert!(
+                CSeq::parse(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 
@@ -162,11 +205,19 @@ mod tests {
 
     #[test]
     fn call_id() {
-        for ok in [&b"a84b4c76e66710@pc33.example.com"[..], b"intmeth.word%ZK-!.*_+'@word`~)(><:\\/\"][?}{", b"abc"] {
+        for ok in [
+            &b"a84b4c76e66710@pc33.example.com"[..],
+            b"intmeth.word%ZK-!.*_+'@word`~)(><:\\/\"][?}{",
+            b"abc",
+        ] {
             assert_eq!(CallId::parse(ok).unwrap().as_str().as_bytes(), ok);
         }
         for bad in [&b""[..], b"a@", b"@b", b"a b", b"a@b@c", b"a\xff", b"a;b"] {
-            assert!(CallId::parse(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+            assert!(
+                CallId::parse(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 }

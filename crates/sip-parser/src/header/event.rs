@@ -50,8 +50,15 @@ macro_rules! token_with_params {
 fn check_u32(params: &Params<'_>, names: &[&str], off: usize) -> Result<()> {
     for n in names {
         if let Some(p) = params.get(n) {
-            if p.value().and_then(|v| crate::lex::parse_u64(v.as_bytes(), u64::from(u32::MAX))).is_none() {
-                return Err(ParseError::new(ParseErrorKind::Overflow, off, "delta-seconds (32 bits)"));
+            if p.value()
+                .and_then(|v| crate::lex::parse_u64(v.as_bytes(), u64::from(u32::MAX)))
+                .is_none()
+            {
+                return Err(ParseError::new(
+                    ParseErrorKind::Overflow,
+                    off,
+                    "delta-seconds (32 bits)",
+                ));
             }
         }
     }
@@ -123,19 +130,28 @@ impl Replaces<'_> {
 
     /// An owned copy that no longer borrows the input.
     pub fn into_owned(self) -> Replaces<'static> {
-        Replaces { call_id: Cow::Owned(self.call_id.into_owned()), params: self.params.into_owned() }
+        Replaces {
+            call_id: Cow::Owned(self.call_id.into_owned()),
+            params: self.params.into_owned(),
+        }
     }
 }
 
 impl<'a> HeaderValue<'a> for Replaces<'a> {
     fn parse(value: &'a [u8]) -> Result<Self> {
-        let end = value.iter().position(|&b| b == b';' || crate::lex::is_lws(b)).unwrap_or(value.len());
+        let end = value
+            .iter()
+            .position(|&b| b == b';' || crate::lex::is_lws(b))
+            .unwrap_or(value.len());
         let call_id = <super::CallId<'a> as HeaderValue<'a>>::parse(&value[..end])?;
         let params = Params::parse_generic(value, end)?;
         if !params.contains("to-tag") || !params.contains("from-tag") {
             return Err(ParseError::value(end, "to-tag and from-tag"));
         }
-        Ok(Self { call_id: call_id.0, params })
+        Ok(Self {
+            call_id: call_id.0,
+            params,
+        })
     }
 
     fn encode(&self, out: &mut Vec<u8>) {
@@ -152,12 +168,24 @@ mod tests {
     fn events() {
         let e = Event::parse(b"presence;id=1").unwrap();
         assert_eq!((&*e.event_type, e.id()), ("presence", Some("1")));
-        assert_eq!(Event::parse(b"message-summary.winfo").unwrap().event_type, "message-summary.winfo");
-        assert!(Event::parse(b"").is_err() && Event::parse(b"a;").is_err() && Event::parse(b"a b").is_err());
+        assert_eq!(
+            Event::parse(b"message-summary.winfo").unwrap().event_type,
+            "message-summary.winfo"
+        );
+        assert!(
+            Event::parse(b"").is_err()
+                && Event::parse(b"a;").is_err()
+                && Event::parse(b"a b").is_err()
+        );
         let s = SubscriptionState::parse(b"terminated;reason=timeout;retry-after=30").unwrap();
         assert!(s.is_terminated());
         assert_eq!((s.reason(), s.retry_after()), (Some("timeout"), Some(30)));
-        assert_eq!(SubscriptionState::parse(b"active;expires=600").unwrap().expires(), Some(600));
+        assert_eq!(
+            SubscriptionState::parse(b"active;expires=600")
+                .unwrap()
+                .expires(),
+            Some(600)
+        );
         assert!(SubscriptionState::parse(b"active;expires=99999999999").is_err());
         let mut out = Vec::new();
         Event::new("refer").encode(&mut out);
@@ -166,9 +194,14 @@ mod tests {
 
     #[test]
     fn replaces() {
-        let r = Replaces::parse(b"98732@sip.example.com;from-tag=r33th4x0r;to-tag=ff87ff;early-only").unwrap();
+        let r =
+            Replaces::parse(b"98732@sip.example.com;from-tag=r33th4x0r;to-tag=ff87ff;early-only")
+                .unwrap();
         assert_eq!(r.call_id, "98732@sip.example.com");
-        assert_eq!((r.from_tag(), r.to_tag(), r.early_only()), (Some("r33th4x0r"), Some("ff87ff"), true));
+        assert_eq!(
+            (r.from_tag(), r.to_tag(), r.early_only()),
+            (Some("r33th4x0r"), Some("ff87ff"), true)
+        );
         assert!(Replaces::parse(b"abc;to-tag=1").is_err());
         assert!(Replaces::parse(b";to-tag=1;from-tag=2").is_err());
     }

@@ -31,7 +31,11 @@ pub type Accept<'a> = MediaType<'a>;
 impl<'a> MediaType<'a> {
     /// `top/sub` without parameters.
     pub fn new(top: &'a str, sub: &'a str) -> Self {
-        Self { top: Cow::Borrowed(top), sub: Cow::Borrowed(sub), params: Params::new() }
+        Self {
+            top: Cow::Borrowed(top),
+            sub: Cow::Borrowed(sub),
+            params: Params::new(),
+        }
     }
 
     /// Whether this is `top/sub` (ASCII case-insensitive).
@@ -79,7 +83,11 @@ impl<'a> MediaType<'a> {
 impl<'a> HeaderValue<'a> for MediaType<'a> {
     fn parse(value: &'a [u8]) -> Result<Self> {
         let (top, sub, i) = Self::parse_head(value)?;
-        Ok(Self { top: Cow::Borrowed(top), sub: Cow::Borrowed(sub), params: Params::parse_generic(value, i)? })
+        Ok(Self {
+            top: Cow::Borrowed(top),
+            sub: Cow::Borrowed(sub),
+            params: Params::parse_generic(value, i)?,
+        })
     }
 
     fn encode(&self, out: &mut Vec<u8>) {
@@ -152,8 +160,21 @@ mod tests {
         let a = MediaType::parse(b"*/*;q=0.5").unwrap();
         assert!(a.matches("application", "sdp"));
         assert_eq!(a.q(), Some(0.5));
-        for bad in [&b""[..], b"text", b"text/", b"/plain", b"text/plain;", b"text/plain x", b"te xt/plain", b"text/pl\xffain"] {
-            assert!(MediaType::parse(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+        for bad in [
+            &b""[..],
+            b"text",
+            b"text/",
+            b"/plain",
+            b"text/plain;",
+            b"text/plain x",
+            b"te xt/plain",
+            b"text/pl\xffain",
+        ] {
+            assert!(
+                MediaType::parse(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 

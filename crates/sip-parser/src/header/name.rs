@@ -261,7 +261,10 @@ mod tests {
         assert_eq!(HeaderName::from_bytes(b"vIA"), HeaderName::Via);
         assert_eq!(HeaderName::from_bytes(b"i"), HeaderName::CallId);
         assert_eq!(HeaderName::from_bytes(b"CALL-id"), HeaderName::CallId);
-        assert_eq!(HeaderName::from_bytes(b"www-authenticate"), HeaderName::WwwAuthenticate);
+        assert_eq!(
+            HeaderName::from_bytes(b"www-authenticate"),
+            HeaderName::WwwAuthenticate
+        );
         assert_eq!(HeaderName::from_bytes(b"X-Custom"), HeaderName::Other);
         assert_eq!(HeaderName::from_bytes(b""), HeaderName::Other);
         assert_eq!(HeaderName::from_bytes(b"q"), HeaderName::Other);

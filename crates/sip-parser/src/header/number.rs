@@ -63,14 +63,20 @@ pub struct MinSe<'a> {
 impl MinSe<'_> {
     /// An owned copy that no longer borrows the input.
     pub fn into_owned(self) -> MinSe<'static> {
-        MinSe { delta: self.delta, params: self.params.into_owned() }
+        MinSe {
+            delta: self.delta,
+            params: self.params.into_owned(),
+        }
     }
 }
 
 impl<'a> HeaderValue<'a> for MinSe<'a> {
     fn parse(value: &'a [u8]) -> Result<Self> {
         let (delta, i) = number(value, 0, u64::from(u32::MAX), "delta-seconds (32 bits)")?;
-        Ok(Self { delta: delta as u32, params: Params::parse_generic(value, i)? })
+        Ok(Self {
+            delta: delta as u32,
+            params: Params::parse_generic(value, i)?,
+        })
     }
 
     fn encode(&self, out: &mut Vec<u8>) {
@@ -106,7 +112,10 @@ impl<'a> SessionExpires<'a> {
 
     /// An owned copy that no longer borrows the input.
     pub fn into_owned(self) -> SessionExpires<'static> {
-        SessionExpires { delta: self.delta, params: self.params.into_owned() }
+        SessionExpires {
+            delta: self.delta,
+            params: self.params.into_owned(),
+        }
     }
 }
 
@@ -115,12 +124,20 @@ impl<'a> HeaderValue<'a> for SessionExpires<'a> {
         let (delta, i) = number(value, 0, u64::from(u32::MAX), "delta-seconds (32 bits)")?;
         let params = Params::parse_generic(value, i)?;
         if let Some(r) = params.get("refresher") {
-            let ok = r.value().is_some_and(|v| v.eq_ignore_ascii_case("uac") || v.eq_ignore_ascii_case("uas"));
+            let ok = r
+                .value()
+                .is_some_and(|v| v.eq_ignore_ascii_case("uac") || v.eq_ignore_ascii_case("uas"));
             if !ok {
-                return Err(crate::error::ParseError::value(i, "refresher=uac or refresher=uas"));
+                return Err(crate::error::ParseError::value(
+                    i,
+                    "refresher=uac or refresher=uas",
+                ));
             }
         }
-        Ok(Self { delta: delta as u32, params })
+        Ok(Self {
+            delta: delta as u32,
+            params,
+        })
     }
 
     fn encode(&self, out: &mut Vec<u8>) {
@@ -138,9 +155,15 @@ mod tests {
     fn numbers() {
         assert_eq!(MaxForwards::parse(b"0068").unwrap(), MaxForwards(68));
         assert_eq!(MaxForwards::parse(b"255").unwrap(), MaxForwards(255));
-        assert_eq!(MaxForwards::parse(b"300").unwrap_err().kind, ParseErrorKind::Overflow);
+        assert_eq!(
+            MaxForwards::parse(b"300").unwrap_err().kind,
+            ParseErrorKind::Overflow
+        );
         assert_eq!(Expires::parse(b"4294967295").unwrap(), Expires(u32::MAX));
-        assert_eq!(Expires::parse(&[b'1'; 100]).unwrap_err().kind, ParseErrorKind::Overflow);
+        assert_eq!(
+            Expires::parse(&[b'1'; 100]).unwrap_err().kind,
+            ParseErrorKind::Overflow
+        );
         assert_eq!(ContentLength::parse(b"0").unwrap(), ContentLength(0));
         for bad in [&b""[..], b"-1", b"1 2", b"1a", b"0x10", b"\xff"] {
             assert!(ContentLength::parse(bad).is_err());

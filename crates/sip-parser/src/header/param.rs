@@ -25,12 +25,18 @@ impl<'a> Param<'a> {
     /// A parameter with a value (`value` must already be a valid token,
     /// host or quoted-string).
     pub fn new(name: impl Into<Cow<'a, str>>, value: Option<Cow<'a, str>>) -> Self {
-        Self { name: name.into(), value }
+        Self {
+            name: name.into(),
+            value,
+        }
     }
 
     /// A parameter without a value, e.g. `lr`.
     pub fn flag(name: impl Into<Cow<'a, str>>) -> Self {
-        Self { name: name.into(), value: None }
+        Self {
+            name: name.into(),
+            value: None,
+        }
     }
 
     /// The raw value.
@@ -253,9 +259,23 @@ mod tests {
 
     #[test]
     fn bad_params() {
-        let bad: &[&[u8]] = &[b";", b";;", b";a;", b";a=", b";a=\"x", b"x", b";a=b c", b";=b", b";a=\"\xff\""];
+        let bad: &[&[u8]] = &[
+            b";",
+            b";;",
+            b";a;",
+            b";a=",
+            b";a=\"x",
+            b"x",
+            b";a=b c",
+            b";=b",
+            b";a=\"\xff\"",
+        ];
         for input in bad {
-            assert!(Params::parse_generic(input, 0).is_err(), "{:?}", String::from_utf8_lossy(input));
+            assert!(
+                Params::parse_generic(input, 0).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(input)
+            );
         }
     }
 

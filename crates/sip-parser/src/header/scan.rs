@@ -127,7 +127,11 @@ pub(crate) fn number(s: &[u8], i: usize, max: u64, what: &'static str) -> Result
 #[inline]
 pub(crate) fn expect_end(s: &[u8], i: usize, what: &'static str) -> Result<()> {
     let i = skip_lws(s, i);
-    if i == s.len() { Ok(()) } else { Err(ParseError::value(i, what)) }
+    if i == s.len() {
+        Ok(())
+    } else {
+        Err(ParseError::value(i, what))
+    }
 }
 
 /// A whole value that is one decimal number (RFC 3261 `delta-seconds`,

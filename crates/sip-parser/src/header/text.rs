@@ -69,11 +69,22 @@ impl<'a> HeaderValue<'a> for RetryAfter<'a> {
         }
         let params = Params::parse_generic(value, i)?;
         if let Some(d) = params.get("duration") {
-            if d.value().and_then(|v| crate::lex::parse_u64(v.as_bytes(), u64::from(u32::MAX))).is_none() {
-                return Err(ParseError::new(ParseErrorKind::Overflow, i, "duration delta-seconds"));
+            if d.value()
+                .and_then(|v| crate::lex::parse_u64(v.as_bytes(), u64::from(u32::MAX)))
+                .is_none()
+            {
+                return Err(ParseError::new(
+                    ParseErrorKind::Overflow,
+                    i,
+                    "duration delta-seconds",
+                ));
             }
         }
-        Ok(Self { delta: delta as u32, comment, params })
+        Ok(Self {
+            delta: delta as u32,
+            comment,
+            params,
+        })
     }
 
     fn encode(&self, out: &mut Vec<u8>) {
@@ -108,8 +119,9 @@ pub struct Date {
 }
 
 const WEEKDAYS: [&[u8; 3]; 7] = [b"Mon", b"Tue", b"Wed", b"Thu", b"Fri", b"Sat", b"Sun"];
-const MONTHS: [&[u8; 3]; 12] =
-    [b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec"];
+const MONTHS: [&[u8; 3]; 12] = [
+    b"Jan", b"Feb", b"Mar", b"Apr", b"May", b"Jun", b"Jul", b"Aug", b"Sep", b"Oct", b"Nov", b"Dec",
+];
 
 impl HeaderValue<'_> for Date {
     fn parse(v: &[u8]) -> Result<Self> {
@@ -118,18 +130,34 @@ impl HeaderValue<'_> for Date {
         if v.len() != 29 {
             return bad(v.len().min(26), "an RFC 1123 date ending in GMT");
         }
-        let digits = |from: usize, n: usize, max: u64| crate::lex::parse_u64(&v[from..from + n], max);
-        let Some(weekday) = WEEKDAYS.iter().position(|d| &v[..3] == *d) else { return bad(0, "a weekday") };
-        if &v[3..5] != b", " || v[7] != b' ' || v[11] != b' ' || v[16] != b' ' || v[19] != b':' || v[22] != b':' || v[25] != b' ' {
+        let digits =
+            |from: usize, n: usize, max: u64| crate::lex::parse_u64(&v[from..from + n], max);
+        let Some(weekday) = WEEKDAYS.iter().position(|d| &v[..3] == *d) else {
+            return bad(0, "a weekday");
+        };
+        if &v[3..5] != b", "
+            || v[7] != b' '
+            || v[11] != b' '
+            || v[16] != b' '
+            || v[19] != b':'
+            || v[22] != b':'
+            || v[25] != b' '
+        {
             return bad(3, "the RFC 1123 date layout");
         }
-        let Some(month) = MONTHS.iter().position(|m| &v[8..11] == *m) else { return bad(8, "a month") };
+        let Some(month) = MONTHS.iter().position(|m| &v[8..11] == *m) else {
+            return bad(8, "a month");
+        };
         if &v[26..] != b"GMT" {
             return bad(26, "GMT");
         }
-        let (Some(day), Some(year), Some(hour), Some(minute), Some(second)) =
-            (digits(5, 2, 31), digits(12, 4, 9999), digits(17, 2, 23), digits(20, 2, 59), digits(23, 2, 60))
-        else {
+        let (Some(day), Some(year), Some(hour), Some(minute), Some(second)) = (
+            digits(5, 2, 31),
+            digits(12, 4, 9999),
+            digits(17, 2, 23),
+            digits(20, 2, 59),
+            digits(23, 2, 60),
+        ) else {
             return bad(5, "date and time digits");
         };
         if day == 0 {
@@ -170,7 +198,7 @@ impl HeaderValue<'_> for Date {
 pub struct Warning<'a> {
     /// The three-digit warn-code (e.g. 399).
     pub code: u16,
-    /// The warn-agent: host[:port] or pseudonym.
+    /// The warn-agent: `host[:port]` or pseudonym.
     pub agent: Cow<'a, str>,
     /// The warn-text as written, with quotes (see [`Warning::text_unquoted`]).
     pub text: Cow<'a, str>,
@@ -184,7 +212,11 @@ impl Warning<'_> {
 
     /// An owned copy that no longer borrows the input.
     pub fn into_owned(self) -> Warning<'static> {
-        Warning { code: self.code, agent: Cow::Owned(self.agent.into_owned()), text: Cow::Owned(self.text.into_owned()) }
+        Warning {
+            code: self.code,
+            agent: Cow::Owned(self.agent.into_owned()),
+            text: Cow::Owned(self.text.into_owned()),
+        }
     }
 }
 
@@ -195,7 +227,10 @@ impl<'a> HeaderValue<'a> for Warning<'a> {
             return Err(ParseError::value(d.min(3), "a three-digit warn-code"));
         }
         let a = skip_lws(v, 3);
-        let a_end = a + v[a..].iter().take_while(|&&b| crate::lex::is_token(b) || matches!(b, b':' | b'[' | b']')).count();
+        let a_end = a + v[a..]
+            .iter()
+            .take_while(|&&b| crate::lex::is_token(b) || matches!(b, b':' | b'[' | b']'))
+            .count();
         if a == 3 || a_end == a {
             return Err(ParseError::value(a, "SP warn-agent"));
         }
@@ -242,7 +277,10 @@ impl Reason<'_> {
 
     /// An owned copy that no longer borrows the input.
     pub fn into_owned(self) -> Reason<'static> {
-        Reason { protocol: Cow::Owned(self.protocol.into_owned()), params: self.params.into_owned() }
+        Reason {
+            protocol: Cow::Owned(self.protocol.into_owned()),
+            params: self.params.into_owned(),
+        }
     }
 }
 
@@ -251,11 +289,17 @@ impl<'a> HeaderValue<'a> for Reason<'a> {
         let (protocol, i) = token(v, 0, "a reason protocol")?;
         let params = Params::parse_generic(v, i)?;
         if let Some(c) = params.get("cause") {
-            if c.value().and_then(|c| crate::lex::parse_u64(c.as_bytes(), 65535)).is_none() {
+            if c.value()
+                .and_then(|c| crate::lex::parse_u64(c.as_bytes(), 65535))
+                .is_none()
+            {
                 return Err(ParseError::value(i, "cause digits"));
             }
         }
-        Ok(Self { protocol: Cow::Borrowed(protocol), params })
+        Ok(Self {
+            protocol: Cow::Borrowed(protocol),
+            params,
+        })
     }
 
     fn encode(&self, out: &mut Vec<u8>) {
@@ -280,7 +324,10 @@ impl UserAgent<'_> {
 
     /// The first product (`name[/version]`), if the text starts with one.
     pub fn product(&self) -> Option<&str> {
-        let p = self.0.split(|c: char| c.is_ascii_whitespace() || c == '(').next()?;
+        let p = self
+            .0
+            .split(|c: char| c.is_ascii_whitespace() || c == '(')
+            .next()?;
         (!p.is_empty()).then_some(p)
     }
 
@@ -316,21 +363,53 @@ mod tests {
         let mut out = Vec::new();
         r.encode(&mut out);
         assert_eq!(RetryAfter::parse(&out).unwrap(), r);
-        assert_eq!(RetryAfter::parse(b"949302838503028349304023988").unwrap_err().kind, ParseErrorKind::Overflow);
-        for bad in [&b""[..], b"x", b"1 (a", b"1;", b"1;duration=99999999999", b"1 x"] {
-            assert!(RetryAfter::parse(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+        assert_eq!(
+            RetryAfter::parse(b"949302838503028349304023988")
+                .unwrap_err()
+                .kind,
+            ParseErrorKind::Overflow
+        );
+        for bad in [
+            &b""[..],
+            b"x",
+            b"1 (a",
+            b"1;",
+            b"1;duration=99999999999",
+            b"1 x",
+        ] {
+            assert!(
+                RetryAfter::parse(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 
     #[test]
     fn date() {
         let d = Date::parse(b"Sat, 15 Oct 2005 04:44:56 GMT").unwrap();
-        assert_eq!((d.year, d.month, d.day, d.hour, d.minute, d.second), (2005, 10, 15, 4, 44, 56));
+        assert_eq!(
+            (d.year, d.month, d.day, d.hour, d.minute, d.second),
+            (2005, 10, 15, 4, 44, 56)
+        );
         let mut out = Vec::new();
         d.encode(&mut out);
         assert_eq!(out, b"Sat, 15 Oct 2005 04:44:56 GMT");
-        for bad in [&b"Fri, 01 Jan 2010 16:00:00 EST"[..], b"", b"Sat, 15 Oct 2005 04:44:56", b"Xyz, 15 Oct 2005 04:44:56 GMT", b"Sat, 15 Foo 2005 04:44:56 GMT", b"Sat, 15 Oct 2005 24:44:56 GMT", b"Sat,  5 Oct 2005 04:44:56 GMT", b"Sat, 00 Oct 2005 04:44:56 GMT"] {
-            assert!(Date::parse(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+        for bad in [
+            &b"Fri, 01 Jan 2010 16:00:00 EST"[..],
+            b"",
+            b"Sat, 15 Oct 2005 04:44:56",
+            b"Xyz, 15 Oct 2005 04:44:56 GMT",
+            b"Sat, 15 Foo 2005 04:44:56 GMT",
+            b"Sat, 15 Oct 2005 24:44:56 GMT",
+            b"Sat,  5 Oct 2005 04:44:56 GMT",
+            b"Sat, 00 Oct 2005 04:44:56 GMT",
+        ] {
+            assert!(
+                Date::parse(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 
@@ -340,8 +419,20 @@ mod tests {
         assert_eq!((w.code, &*w.agent), (307, "isi.edu"));
         assert_eq!(w.text_unquoted(), "Session parameter 'foo' not understood");
         Warning::parse(b"399 [2001:db8::1]:5060 \"x\"").unwrap();
-        for bad in [&b"1812 overture \"In Progress\""[..], b"99 a \"x\"", b"399 a", b"399 \"x\"", b"399 a x", b"399 a \"x", b"399a \"x\""] {
-            assert!(Warning::parse(bad).is_err(), "{:?}", String::from_utf8_lossy(bad));
+        for bad in [
+            &b"1812 overture \"In Progress\""[..],
+            b"99 a \"x\"",
+            b"399 a",
+            b"399 \"x\"",
+            b"399 a x",
+            b"399 a \"x",
+            b"399a \"x\"",
+        ] {
+            assert!(
+                Warning::parse(bad).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 

@@ -108,7 +108,11 @@ fn check_one(name: HeaderName, v: &[u8]) -> Result<()> {
         | H::SipIfMatch
         | H::Priority
         | H::ContentLanguage => Token::parse(v).map(drop),
-        H::AcceptEncoding | H::AcceptLanguage | H::ContentDisposition | H::Event | H::SubscriptionState => {
+        H::AcceptEncoding
+        | H::AcceptLanguage
+        | H::ContentDisposition
+        | H::Event
+        | H::SubscriptionState => {
             let (_, i) = token(v, 0, "a token")?;
             Params::scan_generic(v, i, |_, _, _| Ok(()))
         }
@@ -153,7 +157,7 @@ fn address(v: &[u8], check: impl FnMut(&str, Option<&str>, usize) -> Result<()>)
     if let Some(d) = display {
         ascii(d, 0)?;
     }
-    Uri::parse(&v[uri_start..uri_end]).map_err(|e| e.shifted(uri_start))?;
+    Uri::check(&v[uri_start..uri_end]).map_err(|e| e.shifted(uri_start))?;
     Params::scan_generic(v, rest, check)
 }
 
@@ -214,7 +218,8 @@ mod tests {
             (HeaderName::AcceptContact, b"*;audio"),
         ];
         for (name, v) in ok {
-            validate(*name, v).unwrap_or_else(|e| panic!("{name:?} {:?}: {e}", String::from_utf8_lossy(v)));
+            validate(*name, v)
+                .unwrap_or_else(|e| panic!("{name:?} {:?}: {e}", String::from_utf8_lossy(v)));
         }
     }
 
@@ -240,9 +245,18 @@ mod tests {
             (HeaderName::CallId, b" ", 1),
         ];
         for (name, v, off) in bad {
-            let e = validate(*name, v).expect_err(&format!("{name:?} {:?}", String::from_utf8_lossy(v)));
-            assert_eq!(e.offset, *off, "{name:?} {:?}: {e}", String::from_utf8_lossy(v));
+            let e = validate(*name, v)
+                .expect_err(&format!("{name:?} {:?}", String::from_utf8_lossy(v)));
+            assert_eq!(
+                e.offset,
+                *off,
+                "{name:?} {:?}: {e}",
+                String::from_utf8_lossy(v)
+            );
         }
-        assert_eq!(validate(HeaderName::CSeq, b" 99999999999 INVITE").unwrap_err(), ParseError::new(ParseErrorKind::Overflow, 1, "a CSeq number (32 bits)"));
+        assert_eq!(
+            validate(HeaderName::CSeq, b" 99999999999 INVITE").unwrap_err(),
+            ParseError::new(ParseErrorKind::Overflow, 1, "a CSeq number (32 bits)")
+        );
     }
 }

@@ -61,7 +61,9 @@ impl<'a> Via<'a> {
     /// The `rport` parameter (RFC 3581): `None` if absent, `Some(None)` if
     /// present without a value (a request for it), `Some(Some(port))` if filled in.
     pub fn rport(&self) -> Option<Option<u16>> {
-        self.params.value("rport").map(|v| v.and_then(|p| p.parse().ok()))
+        self.params
+            .value("rport")
+            .map(|v| v.and_then(|p| p.parse().ok()))
     }
 
     /// The `maddr` parameter (RFC 3261 section 18.2.1).
@@ -103,7 +105,8 @@ impl<'a> Via<'a> {
         if h == i {
             return Err(ParseError::value(i, "LWS before sent-by"));
         }
-        let (host, mut i) = Host::parse_prefix(s, h).map_err(|e| ParseError::value(e.offset, e.expected))?;
+        let (host, mut i) =
+            Host::parse_prefix(s, h).map_err(|e| ParseError::value(e.offset, e.expected))?;
         let c = skip_lws(s, i);
         let mut port = None;
         if s.get(c) == Some(&b':') {
@@ -137,7 +140,10 @@ fn received_ip(v: &[u8]) -> Option<IpAddr> {
     if let Some(a) = crate::uri::host::ipv4(v) {
         return Some(IpAddr::V4(a));
     }
-    let inner = v.strip_prefix(b"[").and_then(|r| r.strip_suffix(b"]")).unwrap_or(v);
+    let inner = v
+        .strip_prefix(b"[")
+        .and_then(|r| r.strip_suffix(b"]"))
+        .unwrap_or(v);
     let h = crate::uri::host::ipv6_text(inner)?;
     Host::Ipv6(Cow::Borrowed(h)).ip()
 }
@@ -147,8 +153,15 @@ pub(crate) fn check_via_param(name: &str, value: Option<&str>, off: usize) -> Re
     let is = |n: &str| name.eq_ignore_ascii_case(n);
     let (ok, what) = match name.len() {
         3 if is("ttl") => {
-            if value.and_then(|v| crate::lex::parse_u64(v.as_bytes(), 255)).is_none() {
-                return Err(ParseError::new(ParseErrorKind::Overflow, off, "ttl 0..=255"));
+            if value
+                .and_then(|v| crate::lex::parse_u64(v.as_bytes(), 255))
+                .is_none()
+            {
+                return Err(ParseError::new(
+                    ParseErrorKind::Overflow,
+                    off,
+                    "ttl 0..=255",
+                ));
             }
             (true, "")
         }
@@ -156,12 +169,25 @@ pub(crate) fn check_via_param(name: &str, value: Option<&str>, off: usize) -> Re
             value.is_none_or(|v| crate::lex::parse_u64(v.as_bytes(), 65535).is_some()),
             "rport port number",
         ),
-        5 if is("maddr") => (value.is_some_and(|v| Host::parse(v.as_bytes()).is_ok()), "maddr host"),
-        6 if is("branch") => (value.is_some_and(|v| crate::lex::is_token_str(v.as_bytes())), "branch token"),
-        8 if is("received") => (value.and_then(|v| received_ip(v.as_bytes())).is_some(), "received IP address"),
+        5 if is("maddr") => (
+            value.is_some_and(|v| Host::parse(v.as_bytes()).is_ok()),
+            "maddr host",
+        ),
+        6 if is("branch") => (
+            value.is_some_and(|v| crate::lex::is_token_str(v.as_bytes())),
+            "branch token",
+        ),
+        8 if is("received") => (
+            value.and_then(|v| received_ip(v.as_bytes())).is_some(),
+            "received IP address",
+        ),
         _ => (true, ""),
     };
-    if ok { Ok(()) } else { Err(ParseError::value(off, what)) }
+    if ok {
+        Ok(())
+    } else {
+        Err(ParseError::value(off, what))
+    }
 }
 
 impl<'a> HeaderValue<'a> for Via<'a> {
@@ -169,7 +195,10 @@ impl<'a> HeaderValue<'a> for Via<'a> {
         let (mut via, i) = Self::parse_head(value)?;
         Params::scan_generic(value, i, |name, v, off| {
             check_via_param(name, v, off)?;
-            via.params.push(Param { name: Cow::Borrowed(name), value: v.map(Cow::Borrowed) });
+            via.params.push(Param {
+                name: Cow::Borrowed(name),
+                value: v.map(Cow::Borrowed),
+            });
             Ok(())
         })?;
         Ok(via)
@@ -204,7 +233,8 @@ mod tests {
     use super::*;
 
     fn via(s: &str) -> Via<'_> {
-        let v = <Via<'_> as HeaderValue<'_>>::parse(s.as_bytes()).unwrap_or_else(|e| panic!("{s}: {e}"));
+        let v = <Via<'_> as HeaderValue<'_>>::parse(s.as_bytes())
+            .unwrap_or_else(|e| panic!("{s}: {e}"));
         let mut out = Vec::new();
         v.encode(&mut out);
         assert_eq!(<Via<'_> as HeaderValue<'_>>::parse(&out).unwrap(), v);
@@ -226,10 +256,15 @@ mod tests {
         let v = via("SIP  / 2.0  / TCP     spindle.example.com   ;\r\n  branch  =   z9hG4bK9ikj8");
         assert_eq!(v.branch(), Some("z9hG4bK9ikj8"));
         // RFC 4475 3.1.1.10 transports
-        assert_eq!(via("SIP/2.0/UNKNOWN t4.example.com;branch=z9hG4bKasd0f3en").transport, "UNKNOWN");
+        assert_eq!(
+            via("SIP/2.0/UNKNOWN t4.example.com;branch=z9hG4bKasd0f3en").transport,
+            "UNKNOWN"
+        );
         assert!(via("SIP/2.0/SCTP t2.example.com;branch=x").is_reliable());
         // RFC 5118
-        let v = via("SIP/2.0/UDP [2001:db8::9:1]:6050;branch=z9hG4bKas3-111;rport=5060;ttl=16;maddr=[::1]");
+        let v = via(
+            "SIP/2.0/UDP [2001:db8::9:1]:6050;branch=z9hG4bKas3-111;rport=5060;ttl=16;maddr=[::1]",
+        );
         assert!(v.host.is_ipv6());
         assert_eq!(v.port, Some(6050));
         assert_eq!(v.rport(), Some(Some(5060)));
@@ -244,7 +279,12 @@ mod tests {
 
     #[test]
     fn built() {
-        let v = Via::new("TCP", Host::Domain("a.example".into()), Some(5061), "z9hG4bK1");
+        let v = Via::new(
+            "TCP",
+            Host::Domain("a.example".into()),
+            Some(5061),
+            "z9hG4bK1",
+        );
         assert_eq!(v.to_string(), "SIP/2.0/TCP a.example:5061;branch=z9hG4bK1");
         assert_eq!(v.clone().into_owned(), v);
     }
@@ -273,7 +313,11 @@ mod tests {
             b"SIP/2.0/UDP h\xffst",
         ];
         for input in bad {
-            assert!(<Via<'_> as HeaderValue<'_>>::parse(input).is_err(), "{:?}", String::from_utf8_lossy(input));
+            assert!(
+                <Via<'_> as HeaderValue<'_>>::parse(input).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(input)
+            );
         }
     }
 }

@@ -146,7 +146,11 @@ pub(crate) fn ipv4(s: &[u8]) -> Option<Ipv4Addr> {
 
 /// Validates an IPv6 address (no brackets); returns it as text.
 pub(crate) fn ipv6_text(s: &[u8]) -> Option<&str> {
-    if s.len() < 2 || !s.iter().all(|b| b.is_ascii_hexdigit() || *b == b':' || *b == b'.') {
+    if s.len() < 2
+        || !s
+            .iter()
+            .all(|b| b.is_ascii_hexdigit() || *b == b':' || *b == b'.')
+    {
         return None;
     }
     let text = core::str::from_utf8(s).ok()?;
@@ -200,7 +204,11 @@ mod tests {
             b"\xff",
         ];
         for input in bad {
-            assert!(Host::parse(input).is_err(), "{:?}", String::from_utf8_lossy(input));
+            assert!(
+                Host::parse(input).is_err(),
+                "{:?}",
+                String::from_utf8_lossy(input)
+            );
         }
     }
 }

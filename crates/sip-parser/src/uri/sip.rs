@@ -53,8 +53,14 @@ impl<'a> SipUri<'a> {
         }
     }
 
-    /// Parses the part after `sip:` / `sips:` (which ends at `s[start]`).
-    pub(crate) fn parse_after_scheme(s: &'a [u8], start: usize, secure: bool) -> Result<Self> {
+    /// Parses the part after `sip:` / `sips:` (which ends at `s[start]`);
+    /// with `keep == false` params and headers are checked, not kept.
+    pub(crate) fn parse_after_scheme(
+        s: &'a [u8],
+        start: usize,
+        secure: bool,
+        keep: bool,
+    ) -> Result<Self> {
         let mut uri = Self::new(Host::Domain(Cow::Borrowed("")));
         uri.secure = secure;
         let mut i = start;
@@ -86,7 +92,7 @@ impl<'a> SipUri<'a> {
             uri.port = Some(port as u16);
             i = end;
         }
-        let (params, mut i) = parse_uri_params(s, i)?;
+        let (params, mut i) = parse_uri_params(s, i, keep)?;
         uri.params = params;
         if s.get(i) == Some(&b'?') {
             loop {
@@ -97,10 +103,12 @@ impl<'a> SipUri<'a> {
                 }
                 let v_end = run(s, n_end + 1, is_hchar);
                 check_escapes(s, n, v_end)?;
-                uri.headers.push(UriHeader {
-                    name: Cow::Borrowed(ascii(&s[n..n_end])),
-                    value: Cow::Borrowed(ascii(&s[n_end + 1..v_end])),
-                });
+                if keep {
+                    uri.headers.push(UriHeader {
+                        name: Cow::Borrowed(ascii(&s[n..n_end])),
+                        value: Cow::Borrowed(ascii(&s[n_end + 1..v_end])),
+                    });
+                }
                 i = v_end;
                 if s.get(i) != Some(&b'&') {
                     break;
@@ -176,7 +184,10 @@ impl<'a> SipUri<'a> {
             headers: self
                 .headers
                 .into_iter()
-                .map(|h| UriHeader { name: own(h.name), value: own(h.value) })
+                .map(|h| UriHeader {
+                    name: own(h.name),
+                    value: own(h.value),
+                })
                 .collect(),
         }
     }
@@ -193,7 +204,11 @@ impl fmt::Display for SipUri<'_> {
 /// `user` characters: unreserved / escaped / user-unreserved (RFC 3261 section 25.1).
 #[inline]
 const fn is_user_char(b: u8) -> bool {
-    is_unreserved(b) || matches!(b, b'%' | b'&' | b'=' | b'+' | b'$' | b',' | b';' | b'?' | b'/')
+    is_unreserved(b)
+        || matches!(
+            b,
+            b'%' | b'&' | b'=' | b'+' | b'$' | b',' | b';' | b'?' | b'/'
+        )
 }
 
 /// `password` characters (RFC 3261 section 25.1).

@@ -18,18 +18,22 @@ pub struct TelUri<'a> {
 
 impl<'a> TelUri<'a> {
     /// Parses the part after `tel:` (which ends at `s[start]`).
-    pub(crate) fn parse_after_scheme(s: &'a [u8], start: usize) -> Result<Self> {
+    pub(crate) fn parse_after_scheme(s: &'a [u8], start: usize, keep: bool) -> Result<Self> {
         let end = run(s, start, is_phonedigit);
         let digits = &s[start..end];
-        let has_digit = digits.iter().any(u8::is_ascii_hexdigit) || digits.iter().any(|b| matches!(b, b'*' | b'#'));
+        let has_digit = digits.iter().any(u8::is_ascii_hexdigit)
+            || digits.iter().any(|b| matches!(b, b'*' | b'#'));
         if !has_digit || digits.iter().skip(1).any(|&b| b == b'+') {
             return Err(ParseError::uri(start, "a telephone number"));
         }
-        let (params, i) = parse_uri_params(s, end)?;
+        let (params, i) = parse_uri_params(s, end, keep)?;
         if i != s.len() {
             return Err(ParseError::uri(i, "';' or end of tel URI"));
         }
-        Ok(Self { number: Cow::Borrowed(ascii(digits)), params })
+        Ok(Self {
+            number: Cow::Borrowed(ascii(digits)),
+            params,
+        })
     }
 
     /// Whether the number is global (starts with `+`, RFC 3966 section 5.1.4).
@@ -46,7 +50,10 @@ impl<'a> TelUri<'a> {
 
     /// An owned copy that no longer borrows the input.
     pub fn into_owned(self) -> TelUri<'static> {
-        TelUri { number: Cow::Owned(self.number.into_owned()), params: self.params.into_owned() }
+        TelUri {
+            number: Cow::Owned(self.number.into_owned()),
+            params: self.params.into_owned(),
+        }
     }
 }
 

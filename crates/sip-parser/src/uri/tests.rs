@@ -24,7 +24,10 @@ fn good_sip_uris() {
     assert_eq!(s.headers.len(), 2);
     assert_eq!(s.headers[1].value, "");
     assert!(u.is_sip() && !u.is_sips());
-    assert_eq!(u.to_string(), "sip:alice:pw@example.com:5060;transport=tcp;lr?subject=x&h=");
+    assert_eq!(
+        u.to_string(),
+        "sip:alice:pw@example.com:5060;transport=tcp;lr?subject=x&h="
+    );
 }
 
 #[test]
@@ -39,25 +42,45 @@ fn torture_uris() {
     // RFC 4475 3.1.1.9 semiuri
     let u = roundtrip("sip:user;par=u%40example.net@example.com");
     assert_eq!(u.user(), Some("user;par=u%40example.net"));
-    assert_eq!(u.as_sip().unwrap().user_unescaped().unwrap().as_ref(), b"user;par=u@example.net");
+    assert_eq!(
+        u.as_sip().unwrap().user_unescaped().unwrap().as_ref(),
+        b"user;par=u@example.net"
+    );
     assert!(u.params().unwrap().is_empty());
     // RFC 4475 3.1.1.2 intmeth
     let u = roundtrip(
         "sip:1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*:&it+has=1,weird!*pas$wo~d_too.(doesn't-it)@example.com",
     );
-    assert_eq!(u.user(), Some("1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*"));
+    assert_eq!(
+        u.user(),
+        Some("1_unusual.URI~(to-be!sure)&isn't+it$/crazy?,/;;*")
+    );
     // RFC 4475 3.1.1.3 esc01: value%41 is kept, not equal to valueA
     let a = roundtrip("sip:cal%6Cer@host5.example.net;%6C%72;n%61me=v%61lue%25%34%31");
     let b = roundtrip("sip:caller@host5.example.net;lr;name=value%41");
     assert_ne!(a, b);
     assert_eq!(unescape("v%61lue%25%34%31").as_ref(), b"value%41");
     // RFC 4475 3.1.1.4 escnull
-    assert_eq!(roundtrip("sip:null-%00-null@example.com").as_sip().unwrap().user_unescaped().unwrap().as_ref(), b"null-\0-null");
+    assert_eq!(
+        roundtrip("sip:null-%00-null@example.com")
+            .as_sip()
+            .unwrap()
+            .user_unescaped()
+            .unwrap()
+            .as_ref(),
+        b"null-\0-null"
+    );
     // RFC 4475 3.3.14 regescrt
     let u = roundtrip("sip:user@example.com?Route=%3Csip:sip.example.com%3E");
     assert_eq!(u.as_sip().unwrap().headers[0].name, "Route");
     // RFC 4475 3.3.2 / 3.3.3 / 3.3.4: other schemes kept opaque
-    for s in ["nobodyKnowsThisScheme:totallyopaquecontent", "soap.beep://192.0.2.103:3002", "isbn:2983792873", "name:John_Smith", "http://www.example.com"] {
+    for s in [
+        "nobodyKnowsThisScheme:totallyopaquecontent",
+        "soap.beep://192.0.2.103:3002",
+        "isbn:2983792873",
+        "name:John_Smith",
+        "http://www.example.com",
+    ] {
         let u = roundtrip(s);
         assert!(matches!(u, Uri::Other(_)), "{s}");
         assert_eq!(u.to_string(), s);
@@ -77,8 +100,14 @@ fn ipv6_uris() {
     assert_eq!(u.port(), Some(5070));
     let u = roundtrip("sip:user@[2001:db8:::192.0.2.1]");
     assert!(u.host().unwrap().ip().is_some());
-    assert_eq!(roundtrip("sip:ted@[::ffff:192.0.2.2]").host().unwrap().ip(), Some("::ffff:192.0.2.2".parse().unwrap()));
-    assert_eq!(roundtrip("sip:192.0.2.1").host().unwrap().ip(), Some("192.0.2.1".parse().unwrap()));
+    assert_eq!(
+        roundtrip("sip:ted@[::ffff:192.0.2.2]").host().unwrap().ip(),
+        Some("::ffff:192.0.2.2".parse().unwrap())
+    );
+    assert_eq!(
+        roundtrip("sip:192.0.2.1").host().unwrap().ip(),
+        Some("192.0.2.1".parse().unwrap())
+    );
 }
 
 #[test]
@@ -139,7 +168,11 @@ fn bad_uris() {
         b"other:\xc3\xa9",
     ];
     for input in bad {
-        assert!(Uri::parse(input).is_err(), "{:?}", String::from_utf8_lossy(input));
+        assert!(
+            Uri::parse(input).is_err(),
+            "{:?}",
+            String::from_utf8_lossy(input)
+        );
     }
 }
 
@@ -151,7 +184,9 @@ fn owned_and_built() {
     };
     let mut built = SipUri::new(Host::Domain("example.org".into()));
     built.user = Some("bob".into());
-    built.params.push(crate::header::Param::new("transport", Some("udp".into())));
+    built
+        .params
+        .push(crate::header::Param::new("transport", Some("udp".into())));
     assert_eq!(owned, Uri::from(built));
 }
 
@@ -165,7 +200,8 @@ pub(crate) mod prop {
 
     fn host() -> impl Strategy<Value = Host<'static>> {
         prop_oneof![
-            text("[a-z][a-z0-9-]{0,8}(\\.[a-z][a-z0-9]{0,5}){0,3}").prop_map(|s| Host::Domain(s.into())),
+            text("[a-z][a-z0-9-]{0,8}(\\.[a-z][a-z0-9]{0,5}){0,3}")
+                .prop_map(|s| Host::Domain(s.into())),
             any::<[u8; 4]>().prop_map(|a| Host::from(std::net::IpAddr::from(a))),
             any::<[u16; 8]>().prop_map(|a| Host::from(std::net::IpAddr::from(a))),
         ]
@@ -173,10 +209,17 @@ pub(crate) mod prop {
 
     fn params() -> impl Strategy<Value = Params<'static>> {
         proptest::collection::vec(
-            (text("[a-zA-Z0-9_.!~*'()-]{1,8}"), proptest::option::of(text("([a-zA-Z0-9:&+$/\\[\\]-]|%[0-9A-F]{2}){1,8}"))),
+            (
+                text("[a-zA-Z0-9_.!~*'()-]{1,8}"),
+                proptest::option::of(text("([a-zA-Z0-9:&+$/\\[\\]-]|%[0-9A-F]{2}){1,8}")),
+            ),
             0..4,
         )
-        .prop_map(|v| v.into_iter().map(|(n, v)| crate::header::Param::new(n, v.map(Cow::Owned))).collect())
+        .prop_map(|v| {
+            v.into_iter()
+                .map(|(n, v)| crate::header::Param::new(n, v.map(Cow::Owned)))
+                .collect()
+        })
     }
 
     prop_compose! {

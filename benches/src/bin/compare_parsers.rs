@@ -1,0 +1,284 @@
+//! `compare_parsers CORPUS [SECONDS]` (feature `compare`): measures, side by
+//! side in one run, our parser against libosip2 and the Rust SIP parsers of
+//! crates.io on a `%%`-separated corpus.
+//!
+//! Each parser runs the loop of `parse_throughput`: a 0.5 s warm-up, then
+//! SECONDS (default 3) of parsing every message and reading its
+//! transaction-key headers (top Via branch, CSeq number and method, Call-ID,
+//! From tag, To tag) through that parser's own API. One line per parser:
+//! `compare parser=NAME msgs_per_s=N mb_per_s=M rejected=K`, then one
+//! `ratio ours/NAME=X.XX` line per other parser (and for `ours-validate`,
+//! parse + keys + `Message::validate()`, the ratios against libosip2).
+//!
+//! `rejected` counts the corpus messages that a parser refused or whose key
+//! headers it could not read (for ours, as in `parse_throughput`: a parse
+//! error, or a validation error for `ours-validate`).
+//!
+//! Run with
+//! `cargo run --release -p benches --features compare --bin compare_parsers -- ../shared/corpus/typical.sip`.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+use std::hint::black_box;
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use sip_parser::Message;
+
+/// One parser's figures.
+struct Figures {
+    name: &'static str,
+    msgs_per_s: f64,
+    mb_per_s: f64,
+    rejected: usize,
+}
+
+/// Runs `one` over the corpus: warm-up 0.5 s, then `seconds` of whole
+/// rounds (64 at a time), as `parse_throughput` does.
+fn measure<F: Fn(&Bytes) -> bool>(
+    name: &'static str,
+    msgs: &[Bytes],
+    seconds: f64,
+    one: F,
+) -> Figures {
+    let rejected = msgs.iter().filter(|m| !one(m)).count();
+    let bytes_per_round: usize = msgs.iter().map(Bytes::len).sum();
+    let warm = Instant::now();
+    while warm.elapsed() < Duration::from_millis(500) {
+        for m in msgs {
+            black_box(one(black_box(m)));
+        }
+    }
+    let budget = Duration::from_secs_f64(seconds);
+    let start = Instant::now();
+    let mut rounds: u64 = 0;
+    while start.elapsed() < budget {
+        for _ in 0..64 {
+            for m in msgs {
+                black_box(one(black_box(m)));
+            }
+        }
+        rounds += 64;
+    }
+    let secs = start.elapsed().as_secs_f64();
+    let n = rounds as f64 * msgs.len() as f64;
+    let mb = rounds as f64 * bytes_per_round as f64 / 1e6;
+    Figures {
+        name,
+        msgs_per_s: n / secs,
+        mb_per_s: mb / secs,
+        rejected,
+    }
+}
+
+/// Ours: `Message::parse` and the cheap key-header accessors.
+fn ours(msg: &Bytes, validate: bool) -> bool {
+    match Message::parse(msg.clone()) {
+        Ok(m) => {
+            black_box(m.branch());
+            black_box(m.cseq());
+            black_box(m.call_id());
+            black_box(m.from_tag());
+            black_box(m.to_tag());
+            !validate || m.validate().is_ok()
+        }
+        Err(_) => false,
+    }
+}
+
+/// libosip2 5.3: `osip_message_parse` and osip's accessors (C shim).
+fn libosip2(msg: &Bytes) -> bool {
+    osip_ffi::parse(msg)
+}
+
+/// rsip 0.4: `SipMessage::try_from(&[u8])`, key headers typed on access.
+fn rsip(msg: &Bytes) -> bool {
+    use rsip::prelude::{HeadersExt, ToTypedHeader, UntypedHeader};
+    let Ok(m) = rsip::SipMessage::try_from(&msg[..]) else {
+        return false;
+    };
+    let Ok(via) = m.via_header().and_then(|v| v.typed()) else {
+        return false;
+    };
+    black_box(via.branch());
+    let Ok(cseq) = m.cseq_header().and_then(|c| c.typed()) else {
+        return false;
+    };
+    black_box((cseq.seq, &cseq.method));
+    let Ok(call_id) = m.call_id_header() else {
+        return false;
+    };
+    black_box(call_id.value());
+    let Ok(from) = m.from_header().and_then(|f| f.tag()) else {
+        return false;
+    };
+    black_box(from);
+    let Ok(to) = m.to_header().and_then(|t| t.tag()) else {
+        return false;
+    };
+    black_box(to);
+    true
+}
+
+/// rsipstack 0.7: its own `sip::parser::parse_message`, key headers typed
+/// on access.
+fn rsipstack(msg: &Bytes) -> bool {
+    use rsipstack::sip::prelude::{HeadersExt, ToTypedHeader, UntypedHeader};
+    let Ok(m) = rsipstack::sip::parser::parse_message(msg) else {
+        return false;
+    };
+    let Ok(via) = m.top_via_header().and_then(|v| v.typed()) else {
+        return false;
+    };
+    black_box(via.branch());
+    let Ok(cseq) = m.cseq_header().and_then(|c| c.typed()) else {
+        return false;
+    };
+    black_box((cseq.seq, &cseq.method));
+    let Ok(call_id) = m.call_id_header() else {
+        return false;
+    };
+    black_box(call_id.value());
+    let Ok(from) = m.from_header().and_then(|f| f.tag()) else {
+        return false;
+    };
+    black_box(from);
+    let Ok(to) = m.to_header().and_then(|t| t.tag()) else {
+        return false;
+    };
+    black_box(to);
+    true
+}
+
+/// ezk's sip-types 0.6: the crate has no whole-message parser, so this is
+/// what its transport layer does with a datagram: `PullParser` lines,
+/// `MessageLine` for the start line, `Line` into `Headers` for the rest,
+/// Content-Length for the body; key headers typed on access.
+fn sip_types(msg: &Bytes) -> bool {
+    use ezk_sip_types::Headers;
+    use ezk_sip_types::Name;
+    use ezk_sip_types::header::typed::{CSeq, CallID, ContentLength, FromTo, Via};
+    use ezk_sip_types::msg::{Line, MessageLine, PullParser};
+    use ezk_sip_types::parse::Parse;
+
+    let mut lines = PullParser::new(msg, 0);
+    let Some(Ok(first)) = lines.next() else {
+        return false;
+    };
+    let Ok(first) = std::str::from_utf8(first) else {
+        return false;
+    };
+    let Ok((_, start)) = MessageLine::parse(msg)(first) else {
+        return false;
+    };
+    let mut headers = Headers::with_capacity(16);
+    for line in lines.by_ref() {
+        let Ok(line) = line else {
+            return false;
+        };
+        let Ok(line) = std::str::from_utf8(line) else {
+            return false;
+        };
+        let Ok((_, line)) = Line::parse(msg, line) else {
+            return false;
+        };
+        headers.insert(line.name, line.value);
+    }
+    let head_end = lines.head_end();
+    let len = match headers.try_get_named::<ContentLength>() {
+        Some(Ok(ContentLength(n))) => n,
+        Some(Err(_)) => return false,
+        None => msg.len() - head_end,
+    };
+    let Some(body) = head_end
+        .checked_add(len)
+        .and_then(|end| msg.get(head_end..end))
+    else {
+        return false;
+    };
+    black_box((&start, body));
+    let Ok(via) = headers.get_named::<Via>() else {
+        return false;
+    };
+    black_box(via.params.get_val("branch"));
+    let Ok(cseq) = headers.get_named::<CSeq>() else {
+        return false;
+    };
+    black_box((cseq.cseq, &cseq.method));
+    let Ok(call_id) = headers.get_named::<CallID>() else {
+        return false;
+    };
+    black_box(call_id);
+    let Ok(from) = headers.get::<FromTo>(Name::FROM) else {
+        return false;
+    };
+    black_box(from.tag);
+    let Ok(to) = headers.get::<FromTo>(Name::TO) else {
+        return false;
+    };
+    black_box(to.tag);
+    true
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(path) = args.first() else {
+        eprintln!("usage: compare_parsers CORPUS [SECONDS]");
+        return ExitCode::from(2);
+    };
+    let seconds: f64 = match args.get(1).map(|s| s.parse::<f64>()) {
+        None => 3.0,
+        Some(Ok(s)) if s > 0.0 && s.is_finite() => s,
+        Some(_) => {
+            eprintln!("SECONDS must be a positive number");
+            return ExitCode::from(2);
+        }
+    };
+    let data = match std::fs::read(path) {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("cannot read {path}: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let msgs: Vec<Bytes> = benches::split_corpus(&data)
+        .into_iter()
+        .map(Bytes::copy_from_slice)
+        .collect();
+    if msgs.is_empty() {
+        eprintln!("{path}: no messages");
+        return ExitCode::from(2);
+    }
+    osip_ffi::init();
+
+    let all = [
+        measure("ours", &msgs, seconds, |m| ours(m, false)),
+        measure("ours-validate", &msgs, seconds, |m| ours(m, true)),
+        measure("libosip2", &msgs, seconds, libosip2),
+        measure("rsip", &msgs, seconds, rsip),
+        measure("rsipstack", &msgs, seconds, rsipstack),
+        measure("sip-types", &msgs, seconds, sip_types),
+    ];
+    for f in &all {
+        println!(
+            "compare parser={} msgs_per_s={:.0} mb_per_s={:.1} rejected={}",
+            f.name, f.msgs_per_s, f.mb_per_s, f.rejected
+        );
+    }
+    let (ours, validate) = (&all[0], &all[1]);
+    for f in &all[2..] {
+        println!(
+            "ratio ours/{}={:.2}",
+            f.name,
+            ours.msgs_per_s / f.msgs_per_s
+        );
+    }
+    if let Some(osip) = all.iter().find(|f| f.name == "libosip2") {
+        println!(
+            "ratio ours-validate/libosip2={:.2}",
+            validate.msgs_per_s / osip.msgs_per_s
+        );
+    }
+    ExitCode::SUCCESS
+}
