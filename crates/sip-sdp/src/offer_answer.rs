@@ -224,18 +224,28 @@ fn accept(
     opts: &AnswerOptions,
 ) -> Option<Media> {
     let crypto = choose_crypto(m, opts.srtp_key.as_ref())?;
-    let offered = m.codecs();
-    let chosen: Vec<(&CodecInfo, &Codec)> = offered
+    // Formats keep the offer's exact tokens (RFC 3264 section 6.1); a
+    // payload type listed twice is answered once.
+    let mut offered: Vec<(&str, CodecInfo)> = Vec::new();
+    for f in &m.formats {
+        if let Some(c) = m
+            .codec(f)
+            .filter(|c| offered.iter().all(|(_, o)| o.payload != c.payload))
+        {
+            offered.push((f.as_str(), c));
+        }
+    }
+    let chosen: Vec<(&str, &CodecInfo, &Codec)> = offered
         .iter()
-        .filter(|c| !c.is_telephone_event())
-        .filter_map(|c| caps.find(&m.kind, c).map(|local| (c, local)))
+        .filter(|(_, c)| !c.is_telephone_event())
+        .filter_map(|(f, c)| caps.find(&m.kind, c).map(|local| (*f, c, local)))
         .collect();
     if chosen.is_empty() {
         return None;
     }
     let mut a = Media::new(m.kind.clone(), port, &m.proto, Vec::new());
-    for (c, local) in &chosen {
-        push_codec(&mut a, c, local.fmtp.as_deref().or(c.fmtp.as_deref()));
+    for (f, c, local) in &chosen {
+        push_codec(&mut a, f, c, local.fmtp.as_deref().or(c.fmtp.as_deref()));
     }
     // telephone-event at the clock rate of a chosen codec (RFC 4733 section 2.1).
     if let Some(local_te) = caps
@@ -248,8 +258,8 @@ fn accept(
             .as_deref()
             .and_then(EventSet::parse)
             .unwrap_or_else(|| EventSet::range(0, 15));
-        for te in offered.iter().filter(|c| c.is_telephone_event()) {
-            if !chosen.iter().any(|(c, _)| c.clock_rate == te.clock_rate) {
+        for (f, te) in offered.iter().filter(|(_, c)| c.is_telephone_event()) {
+            if !chosen.iter().any(|(_, c, _)| c.clock_rate == te.clock_rate) {
                 continue;
             }
             let events = match te.fmtp.as_deref().and_then(EventSet::parse) {
@@ -257,7 +267,7 @@ fn accept(
                 None => ours,
             };
             if !events.is_empty() {
-                push_codec(&mut a, te, Some(&events.to_list()));
+                push_codec(&mut a, f, te, Some(&events.to_list()));
             }
         }
     }
@@ -279,8 +289,8 @@ fn accept(
     Some(a)
 }
 
-fn push_codec(m: &mut Media, c: &CodecInfo, fmtp: Option<&str>) {
-    let format = c.payload.to_string();
+fn push_codec(m: &mut Media, format: &str, c: &CodecInfo, fmtp: Option<&str>) {
+    let format = format.to_owned();
     m.attributes.push(Attribute::Rtpmap(Rtpmap {
         payload: c.payload,
         encoding: c.name.clone(),
@@ -337,7 +347,7 @@ impl<'a> OfferBuilder<'a> {
                     channels: c.channels,
                     fmtp: None,
                 };
-                push_codec(&mut m, &info, c.fmtp.as_deref());
+                push_codec(&mut m, &c.payload.to_string(), &info, c.fmtp.as_deref());
             }
             if let (Some(ms), MediaKind::Audio) = (self.caps.ptime, kind) {
                 m.attributes.push(Attribute::Ptime(ms));
@@ -431,6 +441,18 @@ m=video 0 RTP/AVP 96\r\n"
         let a = answer(&offer, &Capabilities::default_audio(), &opts()).unwrap();
         assert_eq!(a.media[0].port, 0);
         assert_eq!(a.media[0].formats, ["18", "101"]);
+    }
+
+    #[test]
+    fn answer_keeps_offer_format_tokens() {
+        // Found by the sdp_answer fuzz target: `000` is payload 0.
+        let offer = Session::parse(
+            b"v=0\r\no=- 1 1 IN IP4 a\r\nc=IN IP4 192.0.2.1\r\nm=audio 5 RTP/AVP 000\r\n",
+        )
+        .unwrap();
+        let a = answer(&offer, &Capabilities::default_audio(), &opts()).unwrap();
+        assert_eq!(a.media[0].formats, ["000"]);
+        assert!(crate::negotiate(&offer, &a).is_ok());
     }
 
     #[test]
