@@ -35,7 +35,14 @@ pub enum TransportError {
 
 impl TransportError {
     /// Wraps an I/O error with what was being done.
-    pub(crate) fn io(context: &'static str, addr: Option<SocketAddr>) -> impl FnOnce(io::Error) -> Self {
-        move |source| Self::Io { context, addr, source }
+    pub(crate) fn io(
+        context: &'static str,
+        addr: Option<SocketAddr>,
+    ) -> impl FnOnce(io::Error) -> Self {
+        move |source| Self::Io {
+            context,
+            addr,
+            source,
+        }
     }
 }
