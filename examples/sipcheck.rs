@@ -34,12 +34,17 @@ fn check(bytes: &[u8], roundtrip: bool) -> Result<String, String> {
         return Ok(what);
     }
     let same = msg.to_vec() == bytes;
-    Ok(format!("{what}\troundtrip={}", if same { "exact" } else { "differs" }))
+    Ok(format!(
+        "{what}\troundtrip={}",
+        if same { "exact" } else { "differs" }
+    ))
 }
 
 /// Keeps a reason on one line so that the output stays one line per file.
 fn one_line(s: &str) -> String {
-    s.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
+    s.chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect()
 }
 
 fn main() -> ExitCode {
@@ -71,5 +76,9 @@ fn main() -> ExitCode {
             }
         }
     }
-    if all_ok { ExitCode::SUCCESS } else { ExitCode::FAILURE }
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
 }

@@ -64,14 +64,25 @@ fn forty_headers() -> Vec<u8> {
 
 fn bench(c: &mut Criterion) {
     let forty = forty_headers();
-    let cases: [(&str, &[u8]); 4] =
-        [("register", REGISTER), ("invite_sdp", INVITE), ("ok_200", OK), ("forty_headers", &forty)];
+    let cases: [(&str, &[u8]); 4] = [
+        ("register", REGISTER),
+        ("invite_sdp", INVITE),
+        ("ok_200", OK),
+        ("forty_headers", &forty),
+    ];
     for (name, wire) in cases {
-        assert!(Message::parse(wire.to_vec()).and_then(|m| m.validate()).is_ok(), "{name}");
+        assert!(
+            Message::parse(wire.to_vec())
+                .and_then(|m| m.validate())
+                .is_ok(),
+            "{name}"
+        );
         let bytes = Bytes::copy_from_slice(wire);
         let mut g = c.benchmark_group(name);
         g.throughput(Throughput::Bytes(wire.len() as u64));
-        g.bench_function("parse", |b| b.iter(|| Message::parse(black_box(bytes.clone())).map(|m| m.header_count())));
+        g.bench_function("parse", |b| {
+            b.iter(|| Message::parse(black_box(bytes.clone())).map(|m| m.header_count()))
+        });
         g.bench_function("parse_keys", |b| {
             b.iter(|| {
                 let m = Message::parse(black_box(bytes.clone())).expect("valid");

@@ -11,7 +11,10 @@ pub fn split_corpus(data: &[u8]) -> Vec<&[u8]> {
     let mut start = 0;
     let mut line = 0;
     while line < data.len() {
-        let end = data[line..].iter().position(|&b| b == b'\n').map_or(data.len(), |i| line + i + 1);
+        let end = data[line..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map_or(data.len(), |i| line + i + 1);
         let text = &data[line..end];
         let bare = text.strip_suffix(b"\n").unwrap_or(text);
         let bare = bare.strip_suffix(b"\r").unwrap_or(bare);
@@ -32,7 +35,10 @@ pub fn split_corpus(data: &[u8]) -> Vec<&[u8]> {
 /// The shared corpus of typical messages, if the `shared/` folder sits
 /// beside the repository (as it does for developers and CI).
 pub fn typical_corpus() -> Option<Vec<u8>> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../shared/corpus/typical.sip");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/corpus/typical.sip"
+    );
     std::fs::read(path).ok()
 }
 
@@ -43,7 +49,10 @@ mod tests {
     #[test]
     fn splits_on_separator_lines_only() {
         let c = b"A\r\n%%x\r\n%%\r\nB\r\n\r\n%%\r\nC";
-        assert_eq!(split_corpus(c), vec![&b"A\r\n%%x\r\n"[..], b"B\r\n\r\n", b"C"]);
+        assert_eq!(
+            split_corpus(c),
+            vec![&b"A\r\n%%x\r\n"[..], b"B\r\n\r\n", b"C"]
+        );
         assert!(split_corpus(b"").is_empty());
     }
 }

@@ -58,7 +58,10 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let msgs: Vec<Bytes> = benches::split_corpus(&data).into_iter().map(Bytes::copy_from_slice).collect();
+    let msgs: Vec<Bytes> = benches::split_corpus(&data)
+        .into_iter()
+        .map(Bytes::copy_from_slice)
+        .collect();
     if msgs.is_empty() {
         eprintln!("{path}: no messages");
         return ExitCode::from(2);

@@ -1,0 +1,111 @@
+//! Options of a context, the counterpart of `eXosip_set_option`
+//! (`EXOSIP_OPT_*`).
+
+use std::time::Duration;
+
+/// Settings of a UA (RFC 3261 timers, headers, automatic behaviour).
+#[derive(Debug, Clone)]
+#[non_exhaustive]
+pub struct Config {
+    /// `User-Agent` header value (`eXosip_set_user_agent`).
+    pub user_agent: String,
+    /// Prefer IPv6 (`EXOSIP_OPT_ENABLE_IPV6`): used when the context picks
+    /// a default bind address.
+    pub ipv6: bool,
+    /// Host written in Via and Contact instead of the socket address
+    /// (`eXosip_masquerade_contact`), e.g. a public address behind NAT.
+    pub masquerade_host: Option<String>,
+    /// Port written in Via and Contact with [`Config::masquerade_host`].
+    pub masquerade_port: Option<u16>,
+    /// Add `;rport` to our Via (RFC 3581, `EXOSIP_OPT_USE_RPORT`).
+    pub rport: bool,
+    /// RFC 3261 T1: RTT estimate (500 ms).
+    pub t1: Duration,
+    /// RFC 3261 T2: maximum retransmit interval for non-INVITE requests and
+    /// INVITE 2xx (4 s).
+    pub t2: Duration,
+    /// RFC 3261 T4: maximum time a message stays in the network (5 s).
+    pub t4: Duration,
+    /// Automatic actions (`eXosip_automatic_action`): retry a re-INVITE
+    /// after 491 (RFC 3261 section 14.1), ACK and BYE a 2xx that arrives
+    /// after a CANCEL, BYE a dialog whose 2xx was never ACKed.
+    pub automatic_actions: bool,
+    /// Answer in-dialog INFO / OPTIONS / NOTIFY / MESSAGE / UPDATE without
+    /// a body with 200 OK when the application has not answered them itself
+    /// (they are still reported as `CallMessageNew`). Off: eXosip behaviour,
+    /// the application answers.
+    pub auto_answer_in_dialog: bool,
+    /// Option tags we support (Supported header; a Require naming another
+    /// tag is answered 420, RFC 3261 section 8.2.2.3).
+    pub supported: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            user_agent: concat!("exosip-rs/", env!("CARGO_PKG_VERSION")).to_owned(),
+            ipv6: false,
+            masquerade_host: None,
+            masquerade_port: None,
+            rport: true,
+            t1: Duration::from_millis(500),
+            t2: Duration::from_secs(4),
+            t4: Duration::from_secs(5),
+            automatic_actions: true,
+            auto_answer_in_dialog: false,
+            supported: Vec::new(),
+        }
+    }
+}
+
+impl Config {
+    /// Sets the User-Agent (builder style).
+    pub fn user_agent(mut self, ua: &str) -> Self {
+        self.user_agent = ua.to_owned();
+        self
+    }
+
+    /// Sets T1, T2 and T4 (builder style).
+    pub fn timers(mut self, t1: Duration, t2: Duration, t4: Duration) -> Self {
+        self.t1 = t1;
+        self.t2 = t2;
+        self.t4 = t4;
+        self
+    }
+
+    /// Sets the masqueraded Contact / Via host and port (builder style).
+    pub fn masquerade(mut self, host: &str, port: u16) -> Self {
+        self.masquerade_host = Some(host.to_owned());
+        self.masquerade_port = Some(port);
+        self
+    }
+
+    /// Turns automatic actions on or off (builder style).
+    pub fn automatic_actions(mut self, on: bool) -> Self {
+        self.automatic_actions = on;
+        self
+    }
+
+    /// Turns default answers to in-dialog requests on or off (builder style).
+    pub fn auto_answer_in_dialog(mut self, on: bool) -> Self {
+        self.auto_answer_in_dialog = on;
+        self
+    }
+
+    /// Turns `;rport` on or off (builder style).
+    pub fn rport(mut self, on: bool) -> Self {
+        self.rport = on;
+        self
+    }
+
+    /// Prefers IPv6 (builder style).
+    pub fn ipv6(mut self, on: bool) -> Self {
+        self.ipv6 = on;
+        self
+    }
+
+    /// Whether option tag `tag` is supported.
+    pub fn supports(&self, tag: &str) -> bool {
+        self.supported.iter().any(|t| t.eq_ignore_ascii_case(tag))
+    }
+}
