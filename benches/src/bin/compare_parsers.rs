@@ -25,71 +25,9 @@
 
 use std::hint::black_box;
 use std::process::ExitCode;
-use std::time::{Duration, Instant};
 
+use benches::{Figures, load_corpus, measure, parse_with_keys, positive_arg};
 use bytes::Bytes;
-use sip_parser::Message;
-
-/// One parser's figures.
-struct Figures {
-    name: &'static str,
-    msgs_per_s: f64,
-    mb_per_s: f64,
-    rejected: usize,
-}
-
-/// Runs `one` over the corpus: warm-up 0.5 s, then `seconds` of whole
-/// rounds (64 at a time), as `parse_throughput` does.
-fn measure<F: Fn(&Bytes) -> bool>(
-    name: &'static str,
-    msgs: &[Bytes],
-    seconds: f64,
-    one: F,
-) -> Figures {
-    let rejected = msgs.iter().filter(|m| !one(m)).count();
-    let bytes_per_round: usize = msgs.iter().map(Bytes::len).sum();
-    let warm = Instant::now();
-    while warm.elapsed() < Duration::from_millis(500) {
-        for m in msgs {
-            black_box(one(black_box(m)));
-        }
-    }
-    let budget = Duration::from_secs_f64(seconds);
-    let start = Instant::now();
-    let mut rounds: u64 = 0;
-    while start.elapsed() < budget {
-        for _ in 0..64 {
-            for m in msgs {
-                black_box(one(black_box(m)));
-            }
-        }
-        rounds += 64;
-    }
-    let secs = start.elapsed().as_secs_f64();
-    let n = rounds as f64 * msgs.len() as f64;
-    let mb = rounds as f64 * bytes_per_round as f64 / 1e6;
-    Figures {
-        name,
-        msgs_per_s: n / secs,
-        mb_per_s: mb / secs,
-        rejected,
-    }
-}
-
-/// Ours: `Message::parse` and the cheap key-header accessors.
-fn ours(msg: &Bytes, validate: bool) -> bool {
-    match Message::parse(msg.clone()) {
-        Ok(m) => {
-            black_box(m.branch());
-            black_box(m.cseq());
-            black_box(m.call_id());
-            black_box(m.from_tag());
-            black_box(m.to_tag());
-            !validate || m.validate().is_ok()
-        }
-        Err(_) => false,
-    }
-}
 
 /// libosip2 5.3: `osip_message_parse` and osip's accessors (C shim).
 fn libosip2(msg: &Bytes) -> bool {
@@ -225,55 +163,32 @@ fn sip_types(msg: &Bytes) -> bool {
     true
 }
 
-/// Parses the positional argument `i` as a positive number, `default` if
-/// absent.
-fn positive_arg(args: &[String], i: usize, default: f64, what: &str) -> Result<f64, ExitCode> {
-    match args.get(i).map(|s| s.parse::<f64>()) {
-        None => Ok(default),
-        Some(Ok(s)) if s > 0.0 && s.is_finite() => Ok(s),
-        Some(_) => {
-            eprintln!("{what} must be a positive number");
-            Err(ExitCode::from(2))
-        }
-    }
-}
-
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let Some(path) = args.first() else {
         eprintln!("usage: compare_parsers CORPUS [SECONDS] [PASSES]");
         return ExitCode::from(2);
     };
-    let seconds = match positive_arg(&args, 1, 3.0, "SECONDS") {
-        Ok(s) => s,
-        Err(code) => return code,
-    };
-    let passes = match positive_arg(&args, 2, 3.0, "PASSES") {
-        Ok(p) => p.ceil() as u32,
-        Err(code) => return code,
-    };
-    let data = match std::fs::read(path) {
-        Ok(d) => d,
+    let run = positive_arg(&args, 1, 3.0, "SECONDS").and_then(|seconds| {
+        let passes = positive_arg(&args, 2, 3.0, "PASSES")?.ceil() as u32;
+        Ok((seconds, passes, load_corpus(path)?))
+    });
+    let (seconds, passes, msgs) = match run {
+        Ok(r) => r,
         Err(e) => {
-            eprintln!("cannot read {path}: {e}");
+            eprintln!("{e}");
             return ExitCode::from(2);
         }
     };
-    let msgs: Vec<Bytes> = benches::split_corpus(&data)
-        .into_iter()
-        .map(Bytes::copy_from_slice)
-        .collect();
-    if msgs.is_empty() {
-        eprintln!("{path}: no messages");
-        return ExitCode::from(2);
-    }
     osip_ffi::init();
 
     let mut best: Vec<Figures> = Vec::new();
     for _ in 0..passes {
         let pass = [
-            measure("ours", &msgs, seconds, |m| ours(m, false)),
-            measure("ours-validate", &msgs, seconds, |m| ours(m, true)),
+            measure("ours", &msgs, seconds, |m| parse_with_keys(m, false)),
+            measure("ours-validate", &msgs, seconds, |m| {
+                parse_with_keys(m, true)
+            }),
             measure("libosip2", &msgs, seconds, libosip2),
             measure("rsip", &msgs, seconds, rsip),
             measure("rsipstack", &msgs, seconds, rsipstack),
