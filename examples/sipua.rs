@@ -21,7 +21,7 @@ mod media;
 use std::net::{IpAddr, SocketAddr};
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::sync::atomic::AtomicBool;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use exosip::{Config, Context};
@@ -78,7 +78,15 @@ fn listen(o: &args::Listen) -> Result<(), String> {
         print_events: true,
         rtp_ip: rtp_ip(local),
     };
-    let n = callee::run(&ctx, &opts, &Arc::new(AtomicBool::new(false)))?;
+    // Ctrl-C (SIGINT) or SIGTERM: leave the loop, quit the context, exit 0.
+    let stop = Arc::new(AtomicBool::new(false));
+    let flag = Arc::clone(&stop);
+    ctrlc::set_handler(move || flag.store(true, Ordering::Relaxed))
+        .map_err(|e| format!("cannot catch signals: {e}"))?;
+    let n = callee::run(&ctx, &opts, &stop)?;
+    if stop.load(Ordering::Relaxed) {
+        println!("interrupted");
+    }
     println!("calls ended={n}");
     ctx.quit();
     Ok(())

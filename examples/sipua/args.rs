@@ -26,7 +26,7 @@ options:
   --transport udp|tcp       transport                          [udp]
   --answer CODE             final status for INVITEs           [200]
   --ring-ms N               delay between 180 and the answer   [0]
-  --calls N                 exit 0 after N calls ended         [run until killed]
+  --calls N                 exit 0 after N calls ended         [until Ctrl-C]
   --ladder                  print every message as a ladder line
   --log LEVEL               tracing level (error, warn, info, debug, trace)";
 

@@ -36,7 +36,8 @@ pub struct Config {
     /// the application answers.
     pub auto_answer_in_dialog: bool,
     /// Option tags we support (Supported header; a Require naming another
-    /// tag is answered 420, RFC 3261 section 8.2.2.3).
+    /// tag is answered 420, RFC 3261 section 8.2.2.3). Default: `100rel`
+    /// (RFC 3262), advertised in our INVITEs as eXosip does.
     pub supported: Vec<String>,
 }
 
@@ -53,7 +54,7 @@ impl Default for Config {
             t4: Duration::from_secs(5),
             automatic_actions: true,
             auto_answer_in_dialog: false,
-            supported: Vec::new(),
+            supported: vec!["100rel".to_owned()],
         }
     }
 }
@@ -101,6 +102,12 @@ impl Config {
     /// Prefers IPv6 (builder style).
     pub fn ipv6(mut self, on: bool) -> Self {
         self.ipv6 = on;
+        self
+    }
+
+    /// Sets the supported option tags (builder style).
+    pub fn supported(mut self, tags: &[&str]) -> Self {
+        self.supported = tags.iter().map(|t| (*t).to_owned()).collect();
         self
     }
 

@@ -215,6 +215,75 @@ impl Context {
         self.with_ua(move |ua, now| ua.terminate(now, cid, did))
     }
 
+    /// `eXosip_call_terminate_with_reason`: [`Context::terminate`] with a
+    /// `Reason` header (RFC 3326) on the CANCEL, BYE or 603.
+    pub fn terminate_with_reason(
+        &self,
+        cid: CallId,
+        did: Option<DialogId>,
+        reason: &str,
+    ) -> Result<()> {
+        let reason = reason.to_owned();
+        self.with_ua(move |ua, now| ua.terminate_with_reason(now, cid, did, &reason))
+    }
+
+    /// `eXosip_call_build_prack`: the PRACK for the last reliable
+    /// provisional response in dialog `did` (RFC 3262). Only needed with
+    /// automatic actions off.
+    pub fn build_prack(&self, did: DialogId) -> Result<Message> {
+        self.with_ua(move |ua, _| ua.build_prack(did))
+    }
+
+    /// `eXosip_call_send_prack`: returns the PRACK's transaction id.
+    pub fn send_prack(&self, did: DialogId, prack: Message) -> Result<TransactionId> {
+        self.with_ua(move |ua, now| ua.send_prack(now, did, prack))
+    }
+
+    /// `eXosip_call_build_refer`: a REFER with `Refer-To: refer_to` in
+    /// dialog `did` (RFC 3515); send it with [`Context::send_request`].
+    pub fn build_refer(&self, did: DialogId, refer_to: &str) -> Result<Message> {
+        let refer_to = refer_to.to_owned();
+        self.with_ua(move |ua, _| ua.build_refer(did, &refer_to))
+    }
+
+    /// `eXosip_transfer_send_notify`: NOTIFY (`Event: refer`,
+    /// `Subscription-State`, `message/sipfrag` body) for the REFER
+    /// received in dialog `did`.
+    pub fn transfer_send_notify(
+        &self,
+        did: DialogId,
+        subscription_state: &str,
+        sipfrag: &str,
+    ) -> Result<TransactionId> {
+        let (state, frag) = (subscription_state.to_owned(), sipfrag.to_owned());
+        self.with_ua(move |ua, now| ua.transfer_send_notify(now, did, &state, &frag))
+    }
+
+    /// The Refer-To (URI and Replaces) of the REFER received in dialog
+    /// `did`: see [`Ua::refer_to`].
+    pub fn refer_to(&self, did: DialogId) -> Result<Option<crate::ReferTo>> {
+        self.with_ua(move |ua, _| Ok(ua.refer_to(did)))
+    }
+
+    /// `eXosip_call_get_referto`: the Refer-To value (peer URI with
+    /// `?Replaces=`) for an attended transfer replacing dialog `did`
+    /// (RFC 3891); see [`Ua::replacing_refer_to`].
+    pub fn replacing_refer_to(&self, did: DialogId) -> Result<String> {
+        self.with_ua(move |ua, _| ua.replacing_refer_to(did))
+    }
+
+    /// `eXosip_call_find_by_replaces`: see [`Ua::find_by_replaces`].
+    pub fn find_by_replaces(
+        &self,
+        call_id: &str,
+        to_tag: &str,
+        from_tag: &str,
+        early_only: bool,
+    ) -> Result<Option<(CallId, DialogId)>> {
+        let (c, t, f) = (call_id.to_owned(), to_tag.to_owned(), from_tag.to_owned());
+        self.with_ua(move |ua, _| Ok(ua.find_by_replaces(&c, &t, &f, early_only)))
+    }
+
     /// `eXosip_call_set_reference`.
     pub fn set_reference(&self, cid: CallId, reference: Option<u64>) -> Result<()> {
         self.with_ua(move |ua, _| ua.set_reference(cid, reference))

@@ -27,7 +27,7 @@ mod worker;
 
 pub use config::Config;
 pub use context::Context;
-pub use core::sdp_of;
+pub use core::{ReferTo, refer_to_of, sdp_of};
 pub use error::{Error, Result};
 pub use event::{Event, EventKind};
 pub use ids::{CallId, DialogId, TransactionId};

@@ -33,6 +33,10 @@ pub(crate) struct Call {
     pub(crate) invite_done: bool,
     /// UAC: `terminate` was called before a final response (a CANCEL went out).
     pub(crate) cancelling: bool,
+    /// The Reason (RFC 3326) for the CANCEL, or the BYE if the 2xx wins the race.
+    pub(crate) cancel_reason: Option<String>,
+    /// A CANCEL with a Reason waits for the first provisional (RFC 3261 section 9.1).
+    pub(crate) cancel_waiting: bool,
     /// The Call-ID header value.
     pub(crate) call_id: String,
 }

@@ -14,6 +14,7 @@ use sip_parser::{HeaderName, Message, Method, Transport};
 use sip_sdp::Session;
 use sip_txn::Target;
 
+use super::prack::Rel100;
 use super::util::{address_uri, is_loose, resolve};
 use crate::ids::{CallId, DialogId, TransactionId};
 
@@ -82,6 +83,22 @@ pub(crate) struct Dialog {
     pub(crate) reinvite_in: Option<TransactionId>,
     /// A re-INVITE to send again after a 491 (RFC 3261 section 14.1).
     pub(crate) glare_retry: Option<Message>,
+    /// Reliable provisional responses, REFER and BYE reason state.
+    pub(crate) ext: DialogExt,
+}
+
+/// Dialog state of the extensions: 100rel (RFC 3262), the implicit
+/// subscription of a REFER (RFC 3515) and the Reason of a deferred BYE
+/// (RFC 3326).
+#[derive(Debug, Default)]
+pub(crate) struct DialogExt {
+    /// RFC 3262 state, both sides.
+    pub(crate) rel: Rel100,
+    /// The last REFER received in this dialog whose subscription is not
+    /// terminated (RFC 3515 section 2.4.4).
+    pub(crate) refer_in: Option<Message>,
+    /// Reason header for the BYE sent once the ACK arrives (RFC 3326).
+    pub(crate) bye_reason: Option<String>,
 }
 
 impl Dialog {
@@ -211,6 +228,7 @@ mod tests {
             reinvite_out: None,
             reinvite_in: None,
             glare_retry: None,
+            ext: DialogExt::default(),
         }
     }
 

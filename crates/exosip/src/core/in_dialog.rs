@@ -16,7 +16,7 @@ use super::ua::{Ua, UaTimer};
 use super::util::{address_uri, new_branch};
 use crate::error::{Error, Result};
 use crate::event::EventKind;
-use crate::ids::{CallId, DialogId, TransactionId};
+use crate::ids::{DialogId, TransactionId};
 
 impl Ua {
     /// Builds a request of `method` inside dialog `did`
@@ -130,53 +130,6 @@ impl Ua {
         Ok(tid)
     }
 
-    /// Sends a BYE in dialog `did` (RFC 3261 section 15.1.1).
-    pub(crate) fn send_bye(&mut self, now: Instant, did: DialogId) -> Result<TransactionId> {
-        let bye = self.build_request(did, Method::Bye)?;
-        self.send_request(now, did, bye)
-    }
-
-    /// Ends a call or one dialog of it (`eXosip_call_terminate`): CANCEL
-    /// before a final response (RFC 3261 section 9.1), 603 Decline for an
-    /// incoming call not yet answered, BYE in a confirmed dialog (section
-    /// 15; the callee waits for the ACK of its 2xx first).
-    pub fn terminate(&mut self, now: Instant, cid: CallId, did: Option<DialogId>) -> Result<()> {
-        self.now = self.now.max(now);
-        let call = self.calls.get(&cid).ok_or(Error::UnknownCall(cid))?;
-        if let Some(did) = did {
-            if !call.dialogs.contains(&did) {
-                return Err(Error::UnknownDialog(did));
-            }
-        }
-        let (role, invite_done, invite_tid) = (call.role, call.invite_done, call.invite_tid);
-        let targets: Vec<DialogId> = did.map_or_else(|| call.dialogs.clone(), |d| vec![d]);
-        if !invite_done {
-            return match role {
-                Role::Uac => self.cancel_invite(now, cid),
-                Role::Uas => self.send_answer(now, invite_tid, 603, None),
-            };
-        }
-        for did in targets {
-            let Some(d) = self.dialogs.get_mut(&did) else {
-                continue;
-            };
-            if d.terminating {
-                continue;
-            }
-            if d.state != DialogState::Confirmed {
-                self.remove_dialog(did);
-                continue;
-            }
-            if d.pending_2xx.is_some() {
-                d.bye_after_ack = true;
-                continue;
-            }
-            self.send_bye(now, did)?;
-        }
-        self.maybe_release(cid);
-        Ok(())
-    }
-
     /// A request inside a dialog (RFC 3261 section 12.2.2).
     pub(crate) fn on_in_dialog_request(&mut self, id: ServerTxnId, r: Received, method: Method) {
         let req = &r.msg;
@@ -195,6 +148,9 @@ impl Ua {
             return self.reply(id, resp);
         }
         d.remote_cseq = Some(cseq);
+        if method == Method::Prack {
+            return self.on_prack(id, r, did);
+        }
         if method == Method::Invite
             && (d.reinvite_out.is_some() || d.reinvite_in.is_some() || d.pending_2xx.is_some())
         {
@@ -257,6 +213,7 @@ impl Ua {
                 }
                 self.emit(EventKind::CallReinvite, Some(tid), Some(did), Some(cid));
             }
+            Method::Refer => self.on_refer(id, tid, did),
             _ => {
                 self.emit(EventKind::CallMessageNew, Some(tid), Some(did), Some(cid));
                 let simple = matches!(
@@ -363,6 +320,7 @@ impl Ua {
         let (cid, did, kind) = (rec.cid, rec.did, rec.kind);
         let offer = sdp_of(&rec.request);
         let is_update = rec.request.method() == Some(&Method::Update);
+        let is_prack = rec.request.method() == Some(&Method::Prack);
         if let (true, true, Some(d)) = (
             is_update,
             (200..300).contains(&status),
@@ -382,7 +340,9 @@ impl Ua {
             did,
             cid,
         );
-        if status >= 200 && (kind == TxnKind::Bye || matches!(status, 408 | 481)) {
+        // A 481 to a PRACK means "no such provisional" (RFC 3262 section 3), not "no dialog".
+        let ends = matches!(status, 408 | 481) && !is_prack;
+        if status >= 200 && (kind == TxnKind::Bye || ends) {
             if let Some(did) = did {
                 self.remove_dialog(did);
             }

@@ -9,7 +9,7 @@ use sip_parser::{HeaderName, Message, Method, Transport};
 use sip_txn::{ClientTxnId, Target, TxnId};
 
 use super::call::{Call, Role, TxnKind, TxnRec};
-use super::dialog::{Dialog, DialogState, record_route};
+use super::dialog::{Dialog, DialogExt, DialogState, record_route};
 use super::sdp::sdp_of;
 use super::ua::Ua;
 use super::util::{ALLOW, address_uri, new_call_id, new_tag, resolve, strip_tag};
@@ -142,6 +142,8 @@ impl Ua {
             invite_tid: tid,
             invite_done: false,
             cancelling: false,
+            cancel_reason: None,
+            cancel_waiting: false,
             call_id,
         });
         Ok(cid)
@@ -200,6 +202,7 @@ impl Ua {
             reinvite_out: None,
             reinvite_in: None,
             glare_retry: None,
+            ext: DialogExt::default(),
         };
         d.refresh_target(resp);
         self.insert_dialog(d);
@@ -246,6 +249,9 @@ impl Ua {
             return;
         };
         let cancelling = call.cancelling;
+        if status < 200 && call.cancel_waiting {
+            self.send_waiting_cancel(cid);
+        }
         match status {
             100 => {
                 self.emit(EventKind::CallProceeding, Some(tid), None, Some(cid));
@@ -256,6 +262,10 @@ impl Ua {
                 } else {
                     None
                 };
+                // RFC 3262 section 4: drop retransmissions and gaps, PRACK the rest.
+                if did.is_some_and(|d| !self.on_reliable_provisional(d, &resp)) {
+                    return;
+                }
                 if let Some(d) = did.and_then(|d| self.dialogs.get_mut(&d)) {
                     if let Some(s) = sdp_of(&resp) {
                         d.remote_sdp = Some(s);
@@ -348,6 +358,10 @@ impl Ua {
         if cancelling && self.config.automatic_actions {
             // CANCEL lost the race with the 2xx: ACK it, then BYE (RFC 3261 section 9.1, 15).
             let now = self.now;
+            let reason = self.calls.get(&cid).and_then(|c| c.cancel_reason.clone());
+            if let Some(d) = self.dialogs.get_mut(&did) {
+                d.ext.bye_reason = reason;
+            }
             if let Ok(ack) = self.build_ack(did) {
                 let _ = self.send_ack(now, did, Some(ack));
             }
@@ -427,46 +441,6 @@ impl Ua {
         let target = Target { transport, addr };
         d.ack = Some((ack.clone(), target));
         self.send_stateless(ack, target);
-        Ok(())
-    }
-
-    /// CANCEL for the INVITE of call `cid` (RFC 3261 section 9.1).
-    pub(crate) fn cancel_invite(&mut self, now: Instant, cid: CallId) -> Result<()> {
-        let call = self.calls.get_mut(&cid).ok_or(Error::UnknownCall(cid))?;
-        if call.cancelling {
-            return Ok(());
-        }
-        call.cancelling = true;
-        let invite_tid = call.invite_tid;
-        let rec = self
-            .txns
-            .get(&invite_tid)
-            .ok_or(Error::UnknownTransaction(invite_tid))?;
-        let TxnId::Client(id) = rec.id else {
-            return Err(Error::WrongState("not a client INVITE"));
-        };
-        let target = rec.target;
-        let cancel_id = self
-            .txn
-            .cancel(now, id)
-            .map_err(|e| Error::Transaction(e.to_string()))?;
-        let req = rec.request.clone();
-        let mut cancel = Message::request(
-            Method::Cancel,
-            &String::from_utf8_lossy(req.request_uri_bytes().unwrap_or_default()),
-        );
-        cancel.push_header(HeaderName::CallId, req.call_id().unwrap_or_default());
-        self.add_txn(TxnRec {
-            id: TxnId::Client(cancel_id),
-            kind: TxnKind::Cancel,
-            cid: Some(cid),
-            did: None,
-            request: cancel,
-            last_response: None,
-            source: None,
-            target,
-            answered: false,
-        });
         Ok(())
     }
 }

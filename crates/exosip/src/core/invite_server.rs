@@ -9,7 +9,8 @@ use sip_parser::{HeaderName, Message, Method};
 use sip_txn::{Received, ServerTxnId, Target, TxnId};
 
 use super::call::{Call, Role, TxnKind, TxnRec};
-use super::dialog::{Dialog, DialogState, Pending2xx, record_route};
+use super::dialog::{Dialog, DialogExt, DialogState, Pending2xx, record_route};
+use super::prack::{TAG_100REL, has_tag};
 use super::reject::{check, reject_with};
 use super::sdp::sdp_of;
 use super::ua::{Ua, UaTimer};
@@ -135,6 +136,7 @@ impl Ua {
             reinvite_out: None,
             reinvite_in: None,
             glare_retry: None,
+            ext: DialogExt::default(),
         };
         let tid = self.add_txn(TxnRec {
             id: TxnId::Server(id),
@@ -155,6 +157,8 @@ impl Ua {
             invite_tid: tid,
             invite_done: false,
             cancelling: false,
+            cancel_reason: None,
+            cancel_waiting: false,
             call_id,
         });
         self.insert_dialog(d);
@@ -210,6 +214,13 @@ impl Ua {
         if method == Method::Invite && !self.config.supported.is_empty() {
             m.push_header(HeaderName::Supported, self.config.supported.join(", "));
         }
+        // RFC 3262 section 3: a provisional to an INVITE requiring 100rel is reliable.
+        if method == Method::Invite
+            && (101..200).contains(&status)
+            && has_tag(req, HeaderName::Require, TAG_100REL)
+        {
+            m.push_header(HeaderName::Require, TAG_100REL);
+        }
         if !self.config.user_agent.is_empty() {
             m.push_header(HeaderName::UserAgent, &self.config.user_agent);
         }
@@ -235,6 +246,17 @@ impl Ua {
         let status = answer
             .status()
             .ok_or_else(|| Error::BadParameter("not a response".into()))?;
+        let rec = self.txns.get(&tid).ok_or(Error::UnknownTransaction(tid))?;
+        if !matches!(rec.id, TxnId::Server(_)) {
+            return Err(Error::UnknownTransaction(tid));
+        }
+        if rec.answered {
+            return Err(Error::WrongState("a final response was already sent"));
+        }
+        // RFC 3262: a reliable 1xx gets RSeq, or waits; a 2xx may wait for a PRACK.
+        let Some(answer) = self.rel100_outgoing(now, tid, answer)? else {
+            return Ok(());
+        };
         let rec = self
             .txns
             .get_mut(&tid)
@@ -242,9 +264,6 @@ impl Ua {
         let TxnId::Server(id) = rec.id else {
             return Err(Error::UnknownTransaction(tid));
         };
-        if rec.answered {
-            return Err(Error::WrongState("a final response was already sent"));
-        }
         self.txn
             .send_response(now, id, answer.clone())
             .map_err(|e| Error::Transaction(e.to_string()))?;

@@ -7,11 +7,15 @@ mod dialog;
 mod in_dialog;
 mod invite_client;
 mod invite_server;
+mod prack;
+mod refer;
 mod reject;
 mod sdp;
+mod terminate;
 mod ua;
 mod util;
 
+pub use refer::{ReferTo, SIPFRAG, refer_to_of};
 pub use sdp::sdp_of;
 pub use ua::{Input, Output, Ua};
 

@@ -60,6 +60,8 @@ pub(crate) enum UaTimer {
     Retransmit2xx(DialogId),
     /// Send a re-INVITE again after a 491 (RFC 3261 section 14.1).
     GlareRetry(DialogId),
+    /// Retransmit a reliable provisional response (RFC 3262 section 3).
+    Reliable1xx(DialogId, u32),
 }
 
 /// The sans-IO user agent: calls, dialogs and transactions.
@@ -69,7 +71,11 @@ pub(crate) enum UaTimer {
 /// - outputs: [`Ua::poll_output`] (drain it after every input and command);
 /// - call commands: `build_initial_invite`, `send_initial_invite`,
 ///   `build_answer`, `send_answer`, `build_ack`, `send_ack`,
-///   `build_request`, `send_request`, `terminate`, `set_reference`;
+///   `build_request`, `send_request`, `terminate`, `terminate_with_reason`,
+///   `set_reference`;
+/// - 100rel (RFC 3262): `build_prack`, `send_prack`;
+/// - transfer (RFC 3515, RFC 3891): `build_refer`, `transfer_send_notify`,
+///   `refer_to`, `replacing_refer_to`, `find_by_replaces`;
 /// - SDP getters: `remote_sdp`, `local_sdp`, `remote_sdp_from_tid`, `local_sdp_from_tid`.
 pub struct Ua {
     pub(crate) config: Config,
@@ -245,6 +251,7 @@ impl Ua {
             match timer {
                 UaTimer::Retransmit2xx(did) => self.on_2xx_timer(now, did),
                 UaTimer::GlareRetry(did) => self.on_glare_timer(now, did),
+                UaTimer::Reliable1xx(did, rseq) => self.on_rel1xx_timer(now, did, rseq),
             }
         }
     }

@@ -3,7 +3,9 @@
 
 mod flows;
 mod forking;
+mod prack;
 mod timers;
+mod transfer;
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
