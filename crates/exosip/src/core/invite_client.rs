@@ -54,7 +54,7 @@ impl Ua {
             .transpose()?;
         let hop = route.as_ref().map_or(to_uri.as_str(), |(_, u)| u.as_str());
         let (transport, _) =
-            resolve(hop, Transport::Udp).ok_or_else(|| Error::NoRoute(hop.to_owned()))?;
+            resolve(hop, self.default_transport()).ok_or_else(|| Error::NoRoute(hop.to_owned()))?;
         let user = sip_parser::uri::Uri::parse(from_uri.as_bytes())
             .ok()
             .and_then(|u| u.user().map(str::to_owned));
@@ -115,7 +115,7 @@ impl Ua {
             .typed::<sip_parser::header::Via<'_>>(HeaderName::Via)
             .and_then(|v| v.ok())
             .and_then(|v| Transport::from_bytes(v.transport.as_bytes()))
-            .unwrap_or(Transport::Udp);
+            .unwrap_or_else(|| self.default_transport());
         let (transport, addr) = resolve(&hop, via_transport).ok_or(Error::NoRoute(hop))?;
         let target = Target { transport, addr };
         let id = self
@@ -442,5 +442,36 @@ impl Ua {
         d.ack = Some((ack.clone(), target));
         self.send_stateless(ack, target);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use sip_parser::{HeaderName, Transport};
+
+    use crate::config::Config;
+    use crate::core::Ua;
+
+    fn via_of(ua: &Ua, to: &str) -> String {
+        let m = ua
+            .build_initial_invite(to, "sip:a@127.0.0.1", None, None)
+            .expect("builds");
+        String::from_utf8_lossy(m.header(HeaderName::Via).expect("Via")).into_owned()
+    }
+
+    #[test]
+    fn requests_use_the_transport_the_context_listens_on() {
+        let mut ua = Ua::new(Config::default(), Instant::now());
+        ua.add_listener(Transport::Tcp, "127.0.0.1:5062".parse().unwrap());
+        assert!(via_of(&ua, "sip:b@127.0.0.1:5070").starts_with("SIP/2.0/TCP 127.0.0.1:5062"));
+        ua.add_listener(Transport::Udp, "127.0.0.1:5060".parse().unwrap());
+        assert!(via_of(&ua, "sip:b@127.0.0.1:5070").starts_with("SIP/2.0/UDP 127.0.0.1:5060"));
+        // The URI's transport parameter wins.
+        assert!(
+            via_of(&ua, "<sip:b@127.0.0.1:5070;transport=tcp>")
+                .starts_with("SIP/2.0/TCP 127.0.0.1:5062")
+        );
     }
 }

@@ -409,6 +409,18 @@ impl Ua {
 
     // ----- local addressing ---------------------------------------------
 
+    /// The transport for a request whose URI names none: UDP when we listen
+    /// on UDP, else the transport of the first listener, as eXosip sends on
+    /// the transport the context listens on (RFC 3263 section 4.1 without
+    /// DNS: the URI's `transport` parameter, when present, wins).
+    pub(crate) fn default_transport(&self) -> Transport {
+        if self.listeners.iter().any(|(t, _)| *t == Transport::Udp) {
+            Transport::Udp
+        } else {
+            self.listeners.first().map_or(Transport::Udp, |(t, _)| *t)
+        }
+    }
+
     /// The local listener for `transport` (or the first one).
     pub(crate) fn local_addr(&self, transport: Transport) -> SocketAddr {
         self.listeners
