@@ -84,7 +84,7 @@
 //! # fn recv_until(_: Option<Instant>) -> Option<Received> { None }
 //! # fn send(_: sip_txn::Transmit) {}
 //! # fn to_tu(_: sip_txn::TxnEvent) {}
-//! # let mut layer: TxnLayer = todo!();
+//! # fn run(mut layer: TxnLayer) {
 //! let mut deadline = None;
 //! loop {
 //!     match recv_until(deadline) {                // socket read with timeout
@@ -101,6 +101,7 @@
 //!         }
 //!     };
 //! }
+//! # }
 //! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
