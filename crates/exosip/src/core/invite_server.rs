@@ -104,7 +104,14 @@ impl Ua {
             let resp = reject_with(&req, 482, None);
             return self.reply(id, resp);
         }
-        let Some(remote_target) = req.contact_header().and_then(address_uri) else {
+        // RFC 3261 section 8.1.1.8 requires a Contact in an INVITE; an
+        // RFC 2543 peer may send none, and RFC 4475 section 3.4.1 asks to
+        // accept it: its requests then go to the From URI.
+        let remote_target = req
+            .contact_header()
+            .and_then(address_uri)
+            .or_else(|| req.from_header().and_then(address_uri));
+        let Some(remote_target) = remote_target else {
             let resp = reject_with(&req, 400, Some("Missing Contact"));
             return self.reply(id, resp);
         };

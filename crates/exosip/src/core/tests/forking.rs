@@ -159,14 +159,42 @@ fn garbage_and_stray_responses_do_not_disturb() {
     )
     .unwrap();
     s.feed(ack);
-    // An INVITE without Contact: 400.
+    assert!(s.events.is_empty());
+    assert!(
+        s.sent.iter().all(|(_, m)| m.is_request()),
+        "nothing answered"
+    );
+    assert_eq!(s.ua.call_count(), 0);
+}
+
+#[test]
+fn rfc2543_invite_without_contact_is_accepted_with_from_as_target() {
+    let now = Instant::now();
+    let mut ua = Ua::new(Config::default(), now);
+    ua.add_listener(Transport::Udp, "127.0.0.1:5060".parse().unwrap());
+    let mut s = Solo {
+        ua,
+        now,
+        sent: Vec::new(),
+        events: Vec::new(),
+    };
+    // RFC 4475 section 3.4.1: no Contact, no From tag, no branch cookie.
     let no_contact = Message::parse(
-        &b"INVITE sip:a@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKc\r\nFrom: <sip:b@h>;tag=2\r\nTo: <sip:a@h>\r\nCall-ID: nc\r\nCSeq: 1 INVITE\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"[..],
+        &b"INVITE sip:a@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070\r\nFrom: <sip:b@127.0.0.1:5070>\r\nTo: <sip:a@h>\r\nCall-ID: nc\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n"[..],
     )
     .unwrap();
     s.feed(no_contact);
-    assert!(s.events.is_empty());
+    assert_eq!(s.ua.call_count(), 1);
+    let invite = s
+        .events
+        .iter()
+        .find(|e| e.kind == EventKind::CallInvite)
+        .expect("CallInvite");
+    assert!(invite.did.is_some(), "an early dialog");
+    let tid = invite.tid.expect("a transaction");
+    s.ua.send_answer(s.now, tid, 486, None).expect("answer");
+    s.drain();
     let statuses: Vec<_> = s.sent.iter().filter_map(|(_, m)| m.status()).collect();
-    assert!(statuses.contains(&400), "{statuses:?}");
-    assert_eq!(s.ua.call_count(), 0);
+    assert!(statuses.contains(&486), "{statuses:?}");
+    assert!(!statuses.contains(&400), "{statuses:?}");
 }
