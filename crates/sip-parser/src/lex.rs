@@ -3,11 +3,23 @@
 //! and angle brackets.
 
 /// `token` characters: alphanum / `-.!%*_+`'~` (RFC 3261 section 25.1).
+#[inline]
 pub const fn is_token(b: u8) -> bool {
-    matches!(b,
-        b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9'
-        | b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~')
+    TOKEN[b as usize]
 }
+
+/// One entry per byte value: whether it is a `token` character.
+const TOKEN: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut i = 0;
+    while i < 256 {
+        t[i] = matches!(i as u8,
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9'
+            | b'-' | b'.' | b'!' | b'%' | b'*' | b'_' | b'+' | b'`' | b'\'' | b'~');
+        i += 1;
+    }
+    t
+};
 
 /// `word` characters: token characters plus `( ) < > : \ " / [ ] ? { }`
 /// (RFC 3261 section 25.1, used by Call-ID).

@@ -7,6 +7,20 @@
 //! holding the bytes as written, `%HEX` escapes included (so `value%41` is
 //! not equal to `valueA`; see [`SipUri::user_unescaped`] and [`unescape`]).
 
+/// A 256-entry table of the byte class given by a `const fn` predicate, so
+/// that a scanning loop does one load per byte.
+macro_rules! byte_table {
+    ($pred:path) => {{
+        let mut t = [false; 256];
+        let mut i = 0;
+        while i < 256 {
+            t[i] = $pred(i as u8);
+            i += 1;
+        }
+        t
+    }};
+}
+
 pub(crate) mod host;
 mod sip;
 mod tel;
@@ -63,42 +77,37 @@ impl<'a> Uri<'a> {
     /// Checks that `s` is a valid URI without keeping its parameters or
     /// headers (no allocation); same errors as [`Uri::parse`].
     pub fn check(s: &[u8]) -> Result<()> {
-        Uri::parse_inner(s, false).map(drop)
+        Self::check_sip_headers(s).map(drop)
+    }
+
+    /// [`Uri::check`] that also tells whether `s` is a SIP URI with
+    /// `?headers` (not allowed in a Request-URI, RFC 3261 section 19.1.1).
+    pub(crate) fn check_sip_headers(s: &[u8]) -> Result<bool> {
+        let (scheme, rest) = split_scheme(s)?;
+        match scheme {
+            Scheme::Sip | Scheme::Sips => {
+                let mut headers = false;
+                SipUri::scan_after_scheme(s, rest, |_, _| {}, |_, _| headers = true)?;
+                Ok(headers)
+            }
+            Scheme::Tel => TelUri::parse_after_scheme(s, rest, false).map(|_| false),
+            Scheme::Other => check_opaque(s, rest).map(|_| false),
+        }
     }
 
     fn parse_inner(s: &'a [u8], keep: bool) -> Result<Self> {
-        let colon = s
-            .iter()
-            .position(|&b| b == b':')
-            .ok_or_else(|| ParseError::uri(s.len(), "a URI scheme and ':'"))?;
-        let scheme = &s[..colon];
-        let valid_scheme = scheme.first().is_some_and(u8::is_ascii_alphabetic)
-            && scheme
-                .iter()
-                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
-        if !valid_scheme {
-            return Err(ParseError::uri(0, "a URI scheme"));
-        }
-        let rest = colon + 1;
-        if scheme.eq_ignore_ascii_case(b"sip") {
-            SipUri::parse_after_scheme(s, rest, false, keep).map(Uri::Sip)
-        } else if scheme.eq_ignore_ascii_case(b"sips") {
-            SipUri::parse_after_scheme(s, rest, true, keep).map(Uri::Sip)
-        } else if scheme.eq_ignore_ascii_case(b"tel") {
-            TelUri::parse_after_scheme(s, rest, keep).map(Uri::Tel)
-        } else {
-            let tail = &s[rest..];
-            if tail.is_empty() {
-                return Err(ParseError::uri(rest, "the URI after the scheme"));
+        let (scheme, rest) = split_scheme(s)?;
+        match scheme {
+            Scheme::Sip => SipUri::parse_after_scheme(s, rest, false, keep).map(Uri::Sip),
+            Scheme::Sips => SipUri::parse_after_scheme(s, rest, true, keep).map(Uri::Sip),
+            Scheme::Tel => TelUri::parse_after_scheme(s, rest, keep).map(Uri::Tel),
+            Scheme::Other => {
+                let tail = check_opaque(s, rest)?;
+                Ok(Self::Other(AbsoluteUri {
+                    scheme: Cow::Borrowed(ascii(&s[..rest - 1])),
+                    rest: Cow::Borrowed(ascii(tail)),
+                }))
             }
-            if let Some(p) = tail.iter().position(|&b| !is_uric(b)) {
-                return Err(ParseError::uri(rest + p, "a URI character"));
-            }
-            check_escapes(s, rest, s.len())?;
-            Ok(Self::Other(AbsoluteUri {
-                scheme: Cow::Borrowed(ascii(scheme)),
-                rest: Cow::Borrowed(ascii(tail)),
-            }))
         }
     }
 
@@ -189,6 +198,55 @@ impl<'a> Uri<'a> {
             }),
         }
     }
+}
+
+/// The schemes [`Uri`] tells apart.
+#[derive(Clone, Copy)]
+enum Scheme {
+    Sip,
+    Sips,
+    Tel,
+    Other,
+}
+
+/// Checks the scheme and its `:`; returns the scheme and the index after
+/// the `:`.
+#[inline]
+fn split_scheme(s: &[u8]) -> Result<(Scheme, usize)> {
+    let colon =
+        memchr::memchr(b':', s).ok_or_else(|| ParseError::uri(s.len(), "a URI scheme and ':'"))?;
+    let scheme = &s[..colon];
+    let valid_scheme = scheme.first().is_some_and(u8::is_ascii_alphabetic)
+        && scheme
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'));
+    if !valid_scheme {
+        return Err(ParseError::uri(0, "a URI scheme"));
+    }
+    let kind = if scheme.eq_ignore_ascii_case(b"sip") {
+        Scheme::Sip
+    } else if scheme.eq_ignore_ascii_case(b"sips") {
+        Scheme::Sips
+    } else if scheme.eq_ignore_ascii_case(b"tel") {
+        Scheme::Tel
+    } else {
+        Scheme::Other
+    };
+    Ok((kind, colon + 1))
+}
+
+/// Checks the part of an opaque absolute URI after its scheme (which ends
+/// at `s[rest]`) and returns it.
+fn check_opaque(s: &[u8], rest: usize) -> Result<&[u8]> {
+    let tail = &s[rest..];
+    if tail.is_empty() {
+        return Err(ParseError::uri(rest, "the URI after the scheme"));
+    }
+    if let Some(p) = tail.iter().position(|&b| !URIC[b as usize]) {
+        return Err(ParseError::uri(rest + p, "a URI character"));
+    }
+    check_escapes(s, rest, s.len())?;
+    Ok(tail)
 }
 
 impl fmt::Display for Uri<'_> {
@@ -288,35 +346,58 @@ pub(crate) fn ascii(s: &[u8]) -> &str {
 /// Parses `;pname[=pvalue]...` URI parameters starting at `s[i] == b';'`
 /// (RFC 3261 section 25.1 `uri-parameters`); stops at `?` or the end.
 /// With `keep == false` the parameters are only checked.
-pub(crate) fn parse_uri_params(s: &[u8], mut i: usize, keep: bool) -> Result<(Params<'_>, usize)> {
+pub(crate) fn parse_uri_params(s: &[u8], i: usize, keep: bool) -> Result<(Params<'_>, usize)> {
     let mut params = Params::new();
+    let end = scan_uri_params(s, i, |name, value| {
+        if keep {
+            params.0.push(crate::header::Param {
+                name: Cow::Borrowed(ascii(name)),
+                value: value.map(|v| Cow::Borrowed(ascii(v))),
+            });
+        }
+    })?;
+    Ok((params, end))
+}
+
+/// The scanner behind [`parse_uri_params`]: checks the parameters and
+/// calls `f` with each one's name and raw value (ASCII bytes); returns the
+/// index after the last one.
+#[inline]
+pub(crate) fn scan_uri_params<'a>(
+    s: &'a [u8],
+    mut i: usize,
+    mut f: impl FnMut(&'a [u8], Option<&'a [u8]>),
+) -> Result<usize> {
     while s.get(i) == Some(&b';') {
         let start = i + 1;
-        let name_end = run(s, start, is_paramchar);
+        let name_end = run(s, start, |b| PARAMCHAR[b as usize]);
         if name_end == start {
             return Err(ParseError::uri(start, "a URI parameter name"));
         }
         check_escapes(s, start, name_end)?;
-        let name = Cow::Borrowed(ascii(&s[start..name_end]));
+        let name = &s[start..name_end];
         i = name_end;
         let value = if s.get(i) == Some(&b'=') {
-            let v_end = run(s, i + 1, is_paramchar);
+            let v_end = run(s, i + 1, |b| PARAMCHAR[b as usize]);
             if v_end == i + 1 {
                 return Err(ParseError::uri(i + 1, "a URI parameter value"));
             }
             check_escapes(s, i + 1, v_end)?;
-            let v = Cow::Borrowed(ascii(&s[i + 1..v_end]));
+            let v = &s[i + 1..v_end];
             i = v_end;
             Some(v)
         } else {
             None
         };
-        if keep {
-            params.0.push(crate::header::Param { name, value });
-        }
+        f(name, value);
     }
-    Ok((params, i))
+    Ok(i)
 }
+
+/// [`is_uric`] as a table.
+const URIC: [bool; 256] = byte_table!(is_uric);
+/// [`is_paramchar`] as a table.
+const PARAMCHAR: [bool; 256] = byte_table!(is_paramchar);
 
 /// `paramchar` (RFC 3261 section 25.1) without the escape check.
 #[inline]

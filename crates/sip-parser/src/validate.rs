@@ -63,16 +63,13 @@ impl Message {
         if let StartLine::Request { uri, .. } = self.start {
             let bytes = self.get(uri);
             let off = self.offset_of(bytes);
-            match Uri::parse(bytes).map_err(|e| e.shifted(off))? {
-                Uri::Sip(sip) if !sip.headers.is_empty() => {
-                    return Err(ParseError::uri(off, "a Request-URI without ?headers"));
-                }
-                _ => {}
+            if Uri::check_sip_headers(bytes).map_err(|e| e.shifted(off))? {
+                return Err(ParseError::uri(off, "a Request-URI without ?headers"));
             }
         }
-        for h in self.headers() {
-            let off = self.offset_of(h.value);
-            header::validate(h.name, h.value).map_err(|e| e.within(off, h.name))?;
+        for h in &self.headers {
+            let value = self.get(h.value);
+            header::validate(h.name, value).map_err(|e| e.within(self.offset_of(value), h.name))?;
         }
         if let (Some(method), Some((_, cseq_method))) = (self.method(), self.cseq()) {
             if method.as_str().as_bytes() != cseq_method {

@@ -209,15 +209,15 @@ impl<'a> Contact<'a> {
     }
 }
 
-/// Checks the typed contact-params: `q` is a qvalue, `expires` fits 32 bits.
-pub(crate) fn check_contact_param(name: &str, value: Option<&str>, off: usize) -> Result<()> {
-    if name.eq_ignore_ascii_case("q") {
-        if !value.is_some_and(|v| is_qvalue(v.as_bytes())) {
+/// Checks the typed contact-params: `q` is a qvalue, `expires` fits 32 bits
+/// (`name` and `value` are the raw bytes of one parameter).
+pub(crate) fn check_contact_param(name: &[u8], value: Option<&[u8]>, off: usize) -> Result<()> {
+    if name.eq_ignore_ascii_case(b"q") {
+        if !value.is_some_and(is_qvalue) {
             return Err(ParseError::value(off, "a qvalue (0 to 1, three decimals)"));
         }
-    } else if name.eq_ignore_ascii_case("expires") {
-        let ok = value
-            .is_some_and(|v| crate::lex::parse_u64(v.as_bytes(), u64::from(u32::MAX)).is_some());
+    } else if name.eq_ignore_ascii_case(b"expires") {
+        let ok = value.is_some_and(|v| crate::lex::parse_u64(v, u64::from(u32::MAX)).is_some());
         if !ok {
             return Err(ParseError::new(
                 crate::error::ParseErrorKind::Overflow,
@@ -248,7 +248,7 @@ impl<'a> HeaderValue<'a> for Contact<'a> {
         let uri = Uri::parse(&value[uri_start..uri_end]).map_err(|e| e.shifted(uri_start))?;
         let mut params = Params::new();
         Params::scan_generic(value, rest, |name, v, off| {
-            check_contact_param(name, v, off)?;
+            check_contact_param(name.as_bytes(), v.map(str::as_bytes), off)?;
             params.push(super::Param {
                 name: Cow::Borrowed(name),
                 value: v.map(Cow::Borrowed),

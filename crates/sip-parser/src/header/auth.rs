@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::scan::{ascii, quoted, skip_lws, token, token_end};
+use super::scan::{ascii, quoted, skip_lws, token, token_at, token_end};
 use super::{HeaderValue, Param, Params};
 use crate::error::{ParseError, Result};
 
@@ -107,12 +107,26 @@ impl<'a> Auth<'a> {
 /// are errors.
 pub(crate) fn scan_auth_params<'a>(
     s: &'a [u8],
-    mut i: usize,
+    i: usize,
     mut f: impl FnMut(&'a str, &'a str),
+) -> Result<()> {
+    check_auth_params(s, i, |name, n, value, v| {
+        // Names are tokens (ASCII); `quoted` checked a quoted value is UTF-8.
+        f(ascii(name, n)?, ascii(value, v)?);
+        Ok(())
+    })
+}
+
+/// The grammar check behind [`scan_auth_params`]: calls `f` with each
+/// param's name, its offset, its raw value and the value's offset, as bytes.
+pub(crate) fn check_auth_params<'a>(
+    s: &'a [u8],
+    mut i: usize,
+    mut f: impl FnMut(&'a [u8], usize, &'a [u8], usize) -> Result<()>,
 ) -> Result<()> {
     loop {
         i = skip_lws(s, i);
-        let (name, end) = token(s, i, "an auth-param name")?;
+        let end = token_at(s, i, "an auth-param name")?;
         let eq = skip_lws(s, end);
         if s.get(eq) != Some(&b'=') {
             return Err(ParseError::value(eq, "'='"));
@@ -126,7 +140,7 @@ pub(crate) fn scan_auth_params<'a>(
         if v_end == v {
             return Err(ParseError::value(v, "a token or quoted-string"));
         }
-        f(name, ascii(&s[v..v_end], v)?);
+        f(&s[i..end], i, &s[v..v_end], v)?;
         let next = skip_lws(s, v_end);
         match s.get(next) {
             None => return Ok(()),

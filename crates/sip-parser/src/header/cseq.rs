@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 
 use super::HeaderValue;
-use super::scan::{expect_end, number, skip_lws, token};
+use super::scan::{expect_end, number, skip_lws, token, token_at};
 use crate::error::{ParseError, Result};
 
 /// `CSeq: 1*DIGIT LWS Method` (RFC 3261 section 20.16). The number must fit
@@ -45,14 +45,23 @@ fn seq_then_lws(s: &[u8], i: usize, what: &'static str) -> Result<(u32, usize)> 
     Ok((n as u32, next))
 }
 
+impl CSeq<'_> {
+    /// Checks a CSeq value without building it; returns the number and the
+    /// span of the method.
+    pub(crate) fn scan(value: &[u8]) -> Result<(u32, usize, usize)> {
+        let (seq, i) = seq_then_lws(value, 0, "a CSeq number (32 bits)")?;
+        let end = token_at(value, i, "a method")?;
+        expect_end(value, end, "end of CSeq")?;
+        Ok((seq, i, end))
+    }
+}
+
 impl<'a> HeaderValue<'a> for CSeq<'a> {
     fn parse(value: &'a [u8]) -> Result<Self> {
-        let (seq, i) = seq_then_lws(value, 0, "a CSeq number (32 bits)")?;
-        let (method, end) = token(value, i, "a method")?;
-        expect_end(value, end, "end of CSeq")?;
+        let (seq, i, end) = Self::scan(value)?;
         Ok(Self {
             seq,
-            method: Cow::Borrowed(method),
+            method: Cow::Borrowed(super::scan::ascii(&value[i..end], i)?),
         })
     }
 
@@ -120,8 +129,10 @@ impl CallId<'_> {
     }
 }
 
-impl<'a> HeaderValue<'a> for CallId<'a> {
-    fn parse(value: &'a [u8]) -> Result<Self> {
+impl CallId<'_> {
+    /// Checks `word [ "@" word ]` without building it (word characters
+    /// are ASCII).
+    pub(crate) fn check(value: &[u8]) -> Result<()> {
         let word = |from: usize| {
             let end = from
                 + value[from..]
@@ -141,6 +152,13 @@ impl<'a> HeaderValue<'a> for CallId<'a> {
         if end != value.len() {
             return Err(ParseError::value(end, "end of Call-ID"));
         }
+        Ok(())
+    }
+}
+
+impl<'a> HeaderValue<'a> for CallId<'a> {
+    fn parse(value: &'a [u8]) -> Result<Self> {
+        Self::check(value)?;
         // Word characters are ASCII.
         Ok(Self(Cow::Borrowed(super::scan::ascii(value, 0)?)))
     }

@@ -5,7 +5,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::scan::{expect_end, skip_lws, token};
+use super::scan::{ascii, expect_end, skip_lws, token_at};
 use super::{HeaderValue, Params};
 use crate::error::{ParseError, Result};
 
@@ -70,13 +70,21 @@ impl<'a> MediaType<'a> {
 
     /// Parses `type/subtype`; returns them and the index after them.
     pub(crate) fn parse_head(s: &'a [u8]) -> Result<(&'a str, &'a str, usize)> {
-        let (top, i) = token(s, 0, "a media type")?;
-        let j = skip_lws(s, i);
+        let (top_end, sub, end) = Self::scan_head(s)?;
+        Ok((ascii(&s[..top_end], 0)?, ascii(&s[sub..end], sub)?, end))
+    }
+
+    /// Checks `type "/" subtype` without building it; returns the end of
+    /// the type, the start of the subtype and the index after it.
+    pub(crate) fn scan_head(s: &[u8]) -> Result<(usize, usize, usize)> {
+        let top_end = token_at(s, 0, "a media type")?;
+        let j = skip_lws(s, top_end);
         if s.get(j) != Some(&b'/') {
             return Err(ParseError::value(j, "'/'"));
         }
-        let (sub, i) = token(s, skip_lws(s, j + 1), "a media subtype")?;
-        Ok((top, sub, i))
+        let sub = skip_lws(s, j + 1);
+        let end = token_at(s, sub, "a media subtype")?;
+        Ok((top_end, sub, end))
     }
 }
 
@@ -122,6 +130,14 @@ pub type SipETag<'a> = Token<'a>;
 pub type SipIfMatch<'a> = Token<'a>;
 
 impl Token<'_> {
+    /// Checks that `value` is one token (and optional trailing LWS) without
+    /// building it; returns the end of the token.
+    pub(crate) fn check(value: &[u8]) -> Result<usize> {
+        let end = token_at(value, 0, "a token")?;
+        expect_end(value, end, "end of token")?;
+        Ok(end)
+    }
+
     /// The token text.
     pub fn as_str(&self) -> &str {
         &self.0
@@ -135,9 +151,8 @@ impl Token<'_> {
 
 impl<'a> HeaderValue<'a> for Token<'a> {
     fn parse(value: &'a [u8]) -> Result<Self> {
-        let (t, end) = token(value, 0, "a token")?;
-        expect_end(value, end, "end of token")?;
-        Ok(Self(Cow::Borrowed(t)))
+        let end = Self::check(value)?;
+        Ok(Self(Cow::Borrowed(ascii(&value[..end], 0)?)))
     }
 
     fn encode(&self, out: &mut Vec<u8>) {

@@ -45,12 +45,18 @@ macro_rules! header_names {
             }
 
             fn from_long(name: &[u8]) -> Self {
-                $(
-                    if name.len() == $canon.len() && name.eq_ignore_ascii_case($canon.as_bytes()) {
-                        return HeaderName::$variant;
+                // One table probe and one comparison (see `NAME_TABLE`).
+                match NAME_TABLE[name_hash(name)] {
+                    0 => HeaderName::Other,
+                    n => {
+                        let n = n as usize - 1;
+                        if folded_eq(name, &FOLDED[n]) {
+                            Self::ALL[n]
+                        } else {
+                            HeaderName::Other
+                        }
                     }
-                )*
-                HeaderName::Other
+                }
             }
         }
     };
@@ -187,6 +193,89 @@ header_names! {
     WwwAuthenticate => "WWW-Authenticate";
 }
 
+/// A hash of a header name (case-insensitive) that is distinct for every
+/// long name in [`HeaderName::ALL`] (checked when `NAME_TABLE` is built):
+/// first, middle and last byte and the length.
+const fn name_hash(name: &[u8]) -> usize {
+    let len = name.len();
+    if len == 0 {
+        return 0;
+    }
+    let first = name[0].to_ascii_lowercase() as usize;
+    let mid = name[len / 2].to_ascii_lowercase() as usize;
+    let last = name[len - 1].to_ascii_lowercase() as usize;
+    (first * 12 + last * 22 + mid * 23 + len) & 255
+}
+
+/// `name_hash` of each long name to 1 + its index in [`HeaderName::ALL`]
+/// (0: no known name). A collision fails the build.
+const NAME_TABLE: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < HeaderName::ALL.len() {
+        let h = name_hash(HeaderName::ALL[i].as_str().as_bytes());
+        assert!(t[h] == 0, "header name hash collision");
+        t[h] = i as u8 + 1;
+        i += 1;
+    }
+    t
+};
+
+/// Room for the longest long name (19 bytes), a multiple of 8.
+const FOLD_LEN: usize = 24;
+
+/// A long name prepared for a case-insensitive compare eight bytes at a
+/// time: its length, its lower-case bytes and a mask with `0x20` on the
+/// letters (zero-padded).
+struct Folded {
+    len: usize,
+    lower: [u8; FOLD_LEN],
+    mask: [u8; FOLD_LEN],
+}
+
+/// [`Folded`] form of each name of [`HeaderName::ALL`], by index.
+const FOLDED: [Folded; HeaderName::ALL.len()] = {
+    let mut t = [const {
+        Folded {
+            len: 0,
+            lower: [0; FOLD_LEN],
+            mask: [0; FOLD_LEN],
+        }
+    }; HeaderName::ALL.len()];
+    let mut i = 0;
+    while i < HeaderName::ALL.len() {
+        let name = HeaderName::ALL[i].as_str().as_bytes();
+        assert!(name.len() <= FOLD_LEN, "header name too long");
+        t[i].len = name.len();
+        let mut j = 0;
+        while j < name.len() {
+            t[i].lower[j] = name[j].to_ascii_lowercase();
+            if name[j].is_ascii_alphabetic() {
+                t[i].mask[j] = 0x20;
+            }
+            j += 1;
+        }
+        i += 1;
+    }
+    t
+};
+
+/// Whether `name` equals the folded name, ASCII case-insensitively: a byte
+/// matches a letter if it is that letter in either case, any other byte
+/// only itself. No early exit, so the loop has no data-dependent branch.
+#[inline]
+fn folded_eq(name: &[u8], f: &Folded) -> bool {
+    if name.len() != f.len || name.len() > FOLD_LEN {
+        return false;
+    }
+    let diff = name
+        .iter()
+        .zip(&f.lower)
+        .zip(&f.mask)
+        .fold(0u8, |acc, ((&b, &l), &m)| acc | ((b | m) ^ l));
+    diff == 0
+}
+
 impl HeaderName {
     /// Recognises a header name (case-insensitive; one-letter compact forms
     /// map to their long form). Unknown names give [`HeaderName::Other`].
@@ -194,12 +283,6 @@ impl HeaderName {
         match name.len() {
             0 => Self::Other,
             1 => Self::from_compact(name[0]),
-            // Fast path for the headers that every message carries.
-            3 if name.eq_ignore_ascii_case(b"via") => Self::Via,
-            2 if name.eq_ignore_ascii_case(b"to") => Self::To,
-            4 if name.eq_ignore_ascii_case(b"from") => Self::From,
-            4 if name.eq_ignore_ascii_case(b"cseq") => Self::CSeq,
-            7 if name.eq_ignore_ascii_case(b"call-id") => Self::CallId,
             _ => Self::from_long(name),
         }
     }
@@ -268,6 +351,25 @@ mod tests {
         assert_eq!(HeaderName::from_bytes(b"X-Custom"), HeaderName::Other);
         assert_eq!(HeaderName::from_bytes(b""), HeaderName::Other);
         assert_eq!(HeaderName::from_bytes(b"q"), HeaderName::Other);
+    }
+
+    #[test]
+    fn near_misses_are_other() {
+        for bad in [
+            &b"Call_ID"[..],
+            b"Call\x0dID",
+            b"C\x01ll-ID",
+            b"Call-IDx",
+            b"Vi",
+            b"\xffia",
+            b"Content-Length-Content-Length-Content-Length",
+        ] {
+            assert_eq!(HeaderName::from_bytes(bad), HeaderName::Other, "{bad:?}");
+        }
+        assert_eq!(
+            HeaderName::from_bytes(b"CONTENT-length"),
+            HeaderName::ContentLength
+        );
     }
 
     #[test]

@@ -164,8 +164,29 @@ impl<'a> Params<'a> {
     /// parameter's name, raw value and name offset, allocating nothing.
     pub(crate) fn scan_generic(
         s: &'a [u8],
-        mut i: usize,
+        i: usize,
         mut f: impl FnMut(&'a str, Option<&'a str>, usize) -> Result<()>,
+    ) -> Result<()> {
+        Self::check_generic(s, i, |name, value, off| {
+            // Names are tokens and unquoted values token / host bytes
+            // (ASCII); a quoted value was checked to be UTF-8 by `quoted`.
+            let name = ascii(name, off)?;
+            let value = match value {
+                Some(v) => Some(ascii(v, off)?),
+                None => None,
+            };
+            f(name, value, off)
+        })
+    }
+
+    /// [`Params::scan_generic`] on bytes: the same grammar and errors, but
+    /// `f` gets the name and raw value as byte slices, so a check needs no
+    /// UTF-8 conversion (every byte class involved is ASCII; a quoted value
+    /// is checked to be UTF-8 here).
+    pub(crate) fn check_generic(
+        s: &'a [u8],
+        mut i: usize,
+        mut f: impl FnMut(&'a [u8], Option<&'a [u8]>, usize) -> Result<()>,
     ) -> Result<()> {
         loop {
             i = skip_lws(s, i);
@@ -180,7 +201,7 @@ impl<'a> Params<'a> {
             if name_end == i {
                 return Err(ParseError::value(i, "a parameter name"));
             }
-            let name = ascii(&s[i..name_end], i)?;
+            let name = &s[i..name_end];
             let j = skip_lws(s, name_end);
             if s.get(j) == Some(&b'=') {
                 let v = skip_lws(s, j + 1);
@@ -196,7 +217,7 @@ impl<'a> Params<'a> {
                 if end == v {
                     return Err(ParseError::value(v, "a parameter value"));
                 }
-                f(name, Some(ascii(&s[v..end], v)?), i)?;
+                f(name, Some(&s[v..end]), i)?;
                 i = end;
             } else {
                 f(name, None, i)?;

@@ -25,11 +25,19 @@ pub(crate) fn token_end(s: &[u8], mut i: usize) -> usize {
 /// A non-empty token at `i`; returns it and the index after it.
 #[inline]
 pub(crate) fn token<'a>(s: &'a [u8], i: usize, what: &'static str) -> Result<(&'a str, usize)> {
+    let end = token_at(s, i, what)?;
+    Ok((ascii(&s[i..end], i)?, end))
+}
+
+/// Checks that a non-empty token starts at `i`; returns the index after it
+/// (the check behind [`token`], without building a `&str`).
+#[inline]
+pub(crate) fn token_at(s: &[u8], i: usize, what: &'static str) -> Result<usize> {
     let end = token_end(s, i);
     if end == i {
         return Err(ParseError::value(i, what));
     }
-    Ok((ascii(&s[i..end], i)?, end))
+    Ok(end)
 }
 
 /// Converts bytes already checked to be ASCII (or that must be UTF-8).

@@ -2,11 +2,11 @@
 //! trusts a message (RFC 3261 sections 7.3, 8.2 and 25; RFC 4475).
 
 use super::address::{check_contact_param, split};
-use super::auth::scan_auth_params;
+use super::auth::check_auth_params;
 use super::media::MediaType;
-use super::scan::{ascii, expect_end, number, skip_lws, token};
+use super::scan::{expect_end, number, skip_lws, token_at};
 use super::text::{Date, Reason, RetryAfter, Warning};
-use super::via::check_via_param;
+use super::via::{check_via_param, scan_head as scan_via_head};
 use super::*;
 use crate::error::{ParseError, Result};
 use crate::lex::{lws_len, split_list, trim};
@@ -68,8 +68,8 @@ fn check_one(name: HeaderName, v: &[u8]) -> Result<()> {
     use HeaderName as H;
     match name {
         H::Via => {
-            let (_, i) = Via::parse_head(v)?;
-            Params::scan_generic(v, i, check_via_param)
+            let (_, i) = scan_via_head(v)?;
+            Params::check_generic(v, i, check_via_param)
         }
         H::Contact if v == b"*" => Ok(()),
         H::Contact => address(v, check_contact_param),
@@ -86,16 +86,15 @@ fn check_one(name: HeaderName, v: &[u8]) -> Result<()> {
         | H::AlertInfo
         | H::CallInfo
         | H::ErrorInfo => address(v, |_, _, _| Ok(())),
-        H::CSeq => CSeq::parse(v).map(drop),
-        H::CallId => CallId::parse(v).map(drop),
-        H::InReplyTo => CallId::parse(v).map(drop),
+        H::CSeq => CSeq::scan(v).map(drop),
+        H::CallId | H::InReplyTo => CallId::check(v),
         H::MaxForwards => MaxForwards::parse(v).map(drop),
         H::Expires | H::MinExpires | H::ContentLength | H::RSeq => Expires::parse(v).map(drop),
-        H::MinSe | H::SessionExpires => SessionExpires::parse(v).map(drop),
+        H::MinSe | H::SessionExpires => session_expires(v),
         H::RAck => RAck::parse(v).map(drop),
         H::ContentType | H::Accept => {
-            let (_, _, i) = MediaType::parse_head(v)?;
-            Params::scan_generic(v, i, |_, _, _| Ok(()))
+            let (_, _, i) = MediaType::scan_head(v)?;
+            Params::check_generic(v, i, |_, _, _| Ok(()))
         }
         H::Allow
         | H::Supported
@@ -107,31 +106,31 @@ fn check_one(name: HeaderName, v: &[u8]) -> Result<()> {
         | H::SipETag
         | H::SipIfMatch
         | H::Priority
-        | H::ContentLanguage => Token::parse(v).map(drop),
+        | H::ContentLanguage => Token::check(v).map(drop),
         H::AcceptEncoding
         | H::AcceptLanguage
         | H::ContentDisposition
         | H::Event
         | H::SubscriptionState => {
-            let (_, i) = token(v, 0, "a token")?;
-            Params::scan_generic(v, i, |_, _, _| Ok(()))
+            let i = token_at(v, 0, "a token")?;
+            Params::check_generic(v, i, |_, _, _| Ok(()))
         }
         H::AcceptContact | H::RejectContact => {
             if v.first() != Some(&b'*') {
                 return Err(ParseError::value(0, "'*'"));
             }
-            Params::scan_generic(v, 1, |_, _, _| Ok(()))
+            Params::check_generic(v, 1, |_, _, _| Ok(()))
         }
-        H::RequestDisposition => Token::parse(v).map(drop),
+        H::RequestDisposition => Token::check(v).map(drop),
         H::Authorization | H::ProxyAuthorization | H::WwwAuthenticate | H::ProxyAuthenticate => {
-            let (_, end) = token(v, 0, "an auth scheme")?;
+            let end = token_at(v, 0, "an auth scheme")?;
             let i = skip_lws(v, end);
             if i == end {
                 return Err(ParseError::value(end, "LWS after the auth scheme"));
             }
-            scan_auth_params(v, i, |_, _| {})
+            check_auth_params(v, i, |_, _, _, _| Ok(()))
         }
-        H::AuthenticationInfo => scan_auth_params(v, 0, |_, _| {}),
+        H::AuthenticationInfo => check_auth_params(v, 0, |_, _, _, _| Ok(())),
         H::Replaces => Replaces::parse(v).map(drop),
         H::RetryAfter => RetryAfter::parse(v).map(drop),
         H::Date => Date::parse(v).map(drop),
@@ -151,14 +150,31 @@ fn check_one(name: HeaderName, v: &[u8]) -> Result<()> {
     }
 }
 
-/// An address without building it: display name, URI, params.
-fn address(v: &[u8], check: impl FnMut(&str, Option<&str>, usize) -> Result<()>) -> Result<()> {
-    let (display, uri_start, uri_end, rest) = split(v)?;
-    if let Some(d) = display {
-        ascii(d, 0)?;
-    }
+/// An address without building it: display name, URI, params. `split`
+/// checks the display name (a quoted-string is checked to be UTF-8, an
+/// unquoted one is tokens and LWS, so ASCII).
+fn address(v: &[u8], check: impl FnMut(&[u8], Option<&[u8]>, usize) -> Result<()>) -> Result<()> {
+    let (_, uri_start, uri_end, rest) = split(v)?;
     Uri::check(&v[uri_start..uri_end]).map_err(|e| e.shifted(uri_start))?;
-    Params::scan_generic(v, rest, check)
+    Params::check_generic(v, rest, check)
+}
+
+/// `Session-Expires` / `Min-SE` without building the parameters: the same
+/// checks as [`SessionExpires::parse`] (RFC 4028 sections 4 and 5).
+fn session_expires(v: &[u8]) -> Result<()> {
+    let (_, i) = number(v, 0, u64::from(u32::MAX), "delta-seconds (32 bits)")?;
+    let mut refresher = None;
+    Params::check_generic(v, i, |name, value, _| {
+        if refresher.is_none() && name.eq_ignore_ascii_case(b"refresher") {
+            refresher = Some(value);
+        }
+        Ok(())
+    })?;
+    match refresher {
+        Some(Some(r)) if r.eq_ignore_ascii_case(b"uac") || r.eq_ignore_ascii_case(b"uas") => Ok(()),
+        Some(_) => Err(ParseError::value(i, "refresher=uac or refresher=uas")),
+        None => Ok(()),
+    }
 }
 
 /// `Timestamp: 1*DIGIT [ "." *DIGIT ] [ LWS delay ]` (RFC 3261 section 20.38).

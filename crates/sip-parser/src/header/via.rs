@@ -4,10 +4,11 @@ use std::borrow::Cow;
 use std::fmt;
 use std::net::IpAddr;
 
-use super::scan::{number, skip_lws, token};
+use super::scan::{ascii, number, skip_lws, token_at};
 use super::{HeaderValue, Param, Params};
 use crate::error::{ParseError, ParseErrorKind, Result};
 use crate::uri::Host;
+use crate::uri::host::{HostKind, scan_host};
 
 /// One `Via` element: `sent-protocol LWS sent-by *( SEMI via-params )`
 /// (RFC 3261 section 20.42 and 25.1).
@@ -96,35 +97,66 @@ impl<'a> Via<'a> {
     /// Parses the part before the parameters; returns it (with empty
     /// params) and the index where the parameters start.
     pub(crate) fn parse_head(s: &'a [u8]) -> Result<(Self, usize)> {
-        let (protocol, i) = token(s, 0, "a protocol name")?;
-        let i = slash(s, i)?;
-        let (version, i) = token(s, i, "a protocol version")?;
-        let i = slash(s, i)?;
-        let (transport, i) = token(s, i, "a transport")?;
-        let h = skip_lws(s, i);
-        if h == i {
-            return Err(ParseError::value(i, "LWS before sent-by"));
-        }
-        let (host, mut i) =
-            Host::parse_prefix(s, h).map_err(|e| ParseError::value(e.offset, e.expected))?;
-        let c = skip_lws(s, i);
-        let mut port = None;
-        if s.get(c) == Some(&b':') {
-            let p = skip_lws(s, c + 1);
-            let (n, end) = number(s, p, 65535, "a port number (0..=65535)")?;
-            port = Some(n as u16);
-            i = end;
-        }
+        let (head, i) = scan_head(s)?;
+        let text = |(from, to): (usize, usize)| ascii(&s[from..to], from).map(Cow::Borrowed);
+        let (kind, from, to) = head.host;
+        let host_text = text((from, to))?;
+        let host = match kind {
+            HostKind::Domain => Host::Domain(host_text),
+            HostKind::Ipv4 => Host::Ipv4(host_text),
+            HostKind::Ipv6 => Host::Ipv6(host_text),
+        };
         let via = Self {
-            protocol: Cow::Borrowed(protocol),
-            version: Cow::Borrowed(version),
-            transport: Cow::Borrowed(transport),
+            protocol: text(head.protocol)?,
+            version: text(head.version)?,
+            transport: text(head.transport)?,
             host,
-            port,
+            port: head.port,
             params: Params::new(),
         };
         Ok((via, i))
     }
+}
+
+/// The spans of a Via's `sent-protocol LWS sent-by` (all ASCII).
+pub(crate) struct ViaHead {
+    protocol: (usize, usize),
+    version: (usize, usize),
+    transport: (usize, usize),
+    host: (HostKind, usize, usize),
+    port: Option<u16>,
+}
+
+/// Checks the part of a Via before its parameters without building it;
+/// returns its spans and the index where the parameters start.
+pub(crate) fn scan_head(s: &[u8]) -> Result<(ViaHead, usize)> {
+    let p_end = token_at(s, 0, "a protocol name")?;
+    let v = slash(s, p_end)?;
+    let v_end = token_at(s, v, "a protocol version")?;
+    let t = slash(s, v_end)?;
+    let t_end = token_at(s, t, "a transport")?;
+    let h = skip_lws(s, t_end);
+    if h == t_end {
+        return Err(ParseError::value(t_end, "LWS before sent-by"));
+    }
+    let (kind, from, to, mut i) =
+        scan_host(s, h).map_err(|e| ParseError::value(e.offset, e.expected))?;
+    let c = skip_lws(s, i);
+    let mut port = None;
+    if s.get(c) == Some(&b':') {
+        let p = skip_lws(s, c + 1);
+        let (n, end) = number(s, p, 65535, "a port number (0..=65535)")?;
+        port = Some(n as u16);
+        i = end;
+    }
+    let head = ViaHead {
+        protocol: (0, p_end),
+        version: (v, v_end),
+        transport: (t, t_end),
+        host: (kind, from, to),
+        port,
+    };
+    Ok((head, i))
 }
 
 fn slash(s: &[u8], i: usize) -> Result<usize> {
@@ -148,15 +180,13 @@ fn received_ip(v: &[u8]) -> Option<IpAddr> {
     Host::Ipv6(Cow::Borrowed(h)).ip()
 }
 
-/// Checks the typed via-params (RFC 3261 section 25.1 `via-params`).
-pub(crate) fn check_via_param(name: &str, value: Option<&str>, off: usize) -> Result<()> {
-    let is = |n: &str| name.eq_ignore_ascii_case(n);
+/// Checks the typed via-params (RFC 3261 section 25.1 `via-params`);
+/// `name` and `value` are the raw bytes of one parameter.
+pub(crate) fn check_via_param(name: &[u8], value: Option<&[u8]>, off: usize) -> Result<()> {
+    let is = |n: &[u8]| name.eq_ignore_ascii_case(n);
     let (ok, what) = match name.len() {
-        3 if is("ttl") => {
-            if value
-                .and_then(|v| crate::lex::parse_u64(v.as_bytes(), 255))
-                .is_none()
-            {
+        3 if is(b"ttl") => {
+            if value.and_then(|v| crate::lex::parse_u64(v, 255)).is_none() {
                 return Err(ParseError::new(
                     ParseErrorKind::Overflow,
                     off,
@@ -165,22 +195,16 @@ pub(crate) fn check_via_param(name: &str, value: Option<&str>, off: usize) -> Re
             }
             (true, "")
         }
-        5 if is("rport") => (
-            value.is_none_or(|v| crate::lex::parse_u64(v.as_bytes(), 65535).is_some()),
+        5 if is(b"rport") => (
+            value.is_none_or(|v| crate::lex::parse_u64(v, 65535).is_some()),
             "rport port number",
         ),
-        5 if is("maddr") => (
-            value.is_some_and(|v| Host::parse(v.as_bytes()).is_ok()),
+        5 if is(b"maddr") => (
+            value.is_some_and(|v| matches!(scan_host(v, 0), Ok((_, _, _, end)) if end == v.len())),
             "maddr host",
         ),
-        6 if is("branch") => (
-            value.is_some_and(|v| crate::lex::is_token_str(v.as_bytes())),
-            "branch token",
-        ),
-        8 if is("received") => (
-            value.and_then(|v| received_ip(v.as_bytes())).is_some(),
-            "received IP address",
-        ),
+        6 if is(b"branch") => (value.is_some_and(crate::lex::is_token_str), "branch token"),
+        8 if is(b"received") => (value.and_then(received_ip).is_some(), "received IP address"),
         _ => (true, ""),
     };
     if ok {
@@ -194,7 +218,7 @@ impl<'a> HeaderValue<'a> for Via<'a> {
     fn parse(value: &'a [u8]) -> Result<Self> {
         let (mut via, i) = Self::parse_head(value)?;
         Params::scan_generic(value, i, |name, v, off| {
-            check_via_param(name, v, off)?;
+            check_via_param(name.as_bytes(), v.map(str::as_bytes), off)?;
             via.params.push(Param {
                 name: Cow::Borrowed(name),
                 value: v.map(Cow::Borrowed),

@@ -36,35 +36,15 @@ impl<'a> Host<'a> {
     /// Parses a host starting at `s[i]`; returns it and the index after it.
     /// Stops at the first byte that cannot be part of a host.
     pub(crate) fn parse_prefix(s: &'a [u8], i: usize) -> Result<(Self, usize)> {
-        if s.get(i) == Some(&b'[') {
-            let close = s[i..]
-                .iter()
-                .position(|&b| b == b']')
-                .ok_or_else(|| ParseError::uri(s.len(), "']'"))?;
-            let inner = &s[i + 1..i + close];
-            let text = ipv6_text(inner).ok_or_else(|| ParseError::uri(i + 1, "an IPv6 address"))?;
-            return Ok((Self::Ipv6(Cow::Borrowed(text)), i + close + 1));
-        }
-        let len = s[i..]
-            .iter()
-            .take_while(|&&b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_'))
-            .count();
-        if len == 0 {
-            return Err(ParseError::uri(i, "a host"));
-        }
-        let raw = &s[i..i + len];
-        // Only ASCII was accepted above.
-        let text = core::str::from_utf8(raw).map_err(|_| ParseError::uri(i, "a host"))?;
-        if raw.iter().all(|b| b.is_ascii_digit() || *b == b'.') {
-            if ipv4(raw).is_none() {
-                return Err(ParseError::uri(i, "an IPv4 address"));
-            }
-            return Ok((Self::Ipv4(Cow::Borrowed(text)), i + len));
-        }
-        if raw[0] == b'.' || raw[0] == b'-' || raw.windows(2).any(|w| w == b"..") {
-            return Err(ParseError::uri(i, "a domain name"));
-        }
-        Ok((Self::Domain(Cow::Borrowed(text)), i + len))
+        let (kind, from, to, next) = scan_host(s, i)?;
+        // Every byte `scan_host` accepts is ASCII.
+        let text = core::str::from_utf8(&s[from..to]).map_err(|_| ParseError::uri(i, "a host"))?;
+        let host = match kind {
+            HostKind::Domain => Self::Domain(Cow::Borrowed(text)),
+            HostKind::Ipv4 => Self::Ipv4(Cow::Borrowed(text)),
+            HostKind::Ipv6 => Self::Ipv6(Cow::Borrowed(text)),
+        };
+        Ok((host, next))
     }
 
     /// The host text as written (without IPv6 brackets).
@@ -128,20 +108,115 @@ impl fmt::Display for Host<'_> {
     }
 }
 
+/// What [`scan_host`] found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HostKind {
+    Domain,
+    Ipv4,
+    Ipv6,
+}
+
+/// Checks a host starting at `s[i]` without building it: returns its kind,
+/// the span of its text (an IPv6 reference without brackets) and the index
+/// after it. Stops at the first byte that cannot be part of a host. Every
+/// byte of the text is ASCII.
+pub(crate) fn scan_host(s: &[u8], i: usize) -> Result<(HostKind, usize, usize, usize)> {
+    if s.get(i) == Some(&b'[') {
+        let close = memchr::memchr(b']', &s[i..]).ok_or_else(|| ParseError::uri(s.len(), "']'"))?;
+        ipv6_text(&s[i + 1..i + close]).ok_or_else(|| ParseError::uri(i + 1, "an IPv6 address"))?;
+        return Ok((HostKind::Ipv6, i + 1, i + close, i + close + 1));
+    }
+    // One pass: the extent, whether it is all digits and dots, and whether
+    // two dots follow each other.
+    let mut j = i;
+    let mut seen = 0u8;
+    let mut double_dot = false;
+    let mut prev = 0u8;
+    while let Some(&b) = s.get(j) {
+        let c = HOST_CLASS[b as usize];
+        if c == 0 {
+            break;
+        }
+        seen |= c;
+        double_dot |= (c & prev) == DOT;
+        prev = c;
+        j += 1;
+    }
+    if j == i {
+        return Err(ParseError::uri(i, "a host"));
+    }
+    let raw = &s[i..j];
+    if seen & NAME == 0 {
+        if ipv4(raw).is_none() {
+            return Err(ParseError::uri(i, "an IPv4 address"));
+        }
+        return Ok((HostKind::Ipv4, i, j, j));
+    }
+    if raw[0] == b'.' || raw[0] == b'-' || double_dot {
+        return Err(ParseError::uri(i, "a domain name"));
+    }
+    Ok((HostKind::Domain, i, j, j))
+}
+
+/// [`HOST_CLASS`] of a digit.
+const DIGIT: u8 = 1;
+/// [`HOST_CLASS`] of `.`.
+const DOT: u8 = 2;
+/// [`HOST_CLASS`] of a letter, `-` or `_`.
+const NAME: u8 = 4;
+
+/// The class of each byte in a host name or IPv4 address (0: not part of
+/// one).
+const HOST_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut i = 0;
+    while i < 256 {
+        let b = i as u8;
+        t[i] = if b.is_ascii_digit() {
+            DIGIT
+        } else if b == b'.' {
+            DOT
+        } else if b.is_ascii_alphabetic() || b == b'-' || b == b'_' {
+            NAME
+        } else {
+            0
+        };
+        i += 1;
+    }
+    t
+};
+
 /// Dotted-quad IPv4 (RFC 3261 `IPv4address`, 1 to 3 digits per part,
 /// leading zeros allowed).
 pub(crate) fn ipv4(s: &[u8]) -> Option<Ipv4Addr> {
     let mut parts = [0u8; 4];
     let mut n = 0;
-    for part in s.split(|&b| b == b'.') {
-        if n == 4 || part.is_empty() || part.len() > 3 {
+    let mut value: u32 = 0;
+    let mut digits = 0;
+    for &b in s {
+        if b == b'.' {
+            if n == 3 || digits == 0 {
+                return None;
+            }
+            parts[n] = value as u8;
+            n += 1;
+            value = 0;
+            digits = 0;
+        } else if b.is_ascii_digit() && digits < 3 {
+            value = value * 10 + u32::from(b - b'0');
+            if value > 255 {
+                return None;
+            }
+            digits += 1;
+        } else {
             return None;
         }
-        let v = crate::lex::parse_u64(part, 255)?;
-        parts[n] = v as u8;
-        n += 1;
     }
-    (n == 4).then(|| Ipv4Addr::from(parts))
+    if n != 3 || digits == 0 {
+        return None;
+    }
+    parts[3] = value as u8;
+    Some(Ipv4Addr::from(parts))
 }
 
 /// Validates an IPv6 address (no brackets); returns it as text.

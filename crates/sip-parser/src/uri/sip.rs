@@ -3,7 +3,8 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use super::{Host, ascii, check_escapes, is_unreserved, parse_uri_params, run, unescape};
+use super::host::{HostKind, scan_host};
+use super::{Host, ascii, check_escapes, is_unreserved, run, scan_uri_params, unescape};
 use crate::error::{ParseError, Result};
 use crate::header::Params;
 
@@ -28,6 +29,16 @@ pub struct SipUri<'a> {
     pub params: Params<'a>,
     /// Headers after `?` (`hname=hvalue`, escapes kept).
     pub headers: Vec<UriHeader<'a>>,
+}
+
+/// The spans [`SipUri::scan_after_scheme`] finds: `(from, to)` byte ranges
+/// of the URI text.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SipSpans {
+    user: Option<(usize, usize)>,
+    password: Option<(usize, usize)>,
+    host: (HostKind, usize, usize),
+    port: Option<u16>,
 }
 
 /// One header of a SIP URI's `?headers` part (RFC 3261 section 19.1.1).
@@ -61,54 +72,102 @@ impl<'a> SipUri<'a> {
         secure: bool,
         keep: bool,
     ) -> Result<Self> {
-        let mut uri = Self::new(Host::Domain(Cow::Borrowed("")));
-        uri.secure = secure;
+        let mut params = Params::new();
+        let mut headers = Vec::new();
+        let spans = Self::scan_after_scheme(
+            s,
+            start,
+            |name, value| {
+                if keep {
+                    params.push(crate::header::Param {
+                        name: Cow::Borrowed(ascii(name)),
+                        value: value.map(|v| Cow::Borrowed(ascii(v))),
+                    });
+                }
+            },
+            |name, value| {
+                if keep {
+                    headers.push(UriHeader {
+                        name: Cow::Borrowed(ascii(name)),
+                        value: Cow::Borrowed(ascii(value)),
+                    });
+                }
+            },
+        )?;
+        let text = |(from, to): (usize, usize)| Cow::Borrowed(ascii(&s[from..to]));
+        let (kind, from, to) = spans.host;
+        let host = match kind {
+            HostKind::Domain => Host::Domain(text((from, to))),
+            HostKind::Ipv4 => Host::Ipv4(text((from, to))),
+            HostKind::Ipv6 => Host::Ipv6(text((from, to))),
+        };
+        Ok(Self {
+            secure,
+            user: spans.user.map(text),
+            password: spans.password.map(text),
+            host,
+            port: spans.port,
+            params,
+            headers,
+        })
+    }
+
+    /// The grammar check behind [`SipUri::parse_after_scheme`], building
+    /// nothing: returns the spans of the user, password and host, the port,
+    /// and calls `param` / `header` with each URI parameter (name, raw
+    /// value) and each `?header` (hname, hvalue). Every span is ASCII.
+    pub(crate) fn scan_after_scheme(
+        s: &'a [u8],
+        start: usize,
+        param: impl FnMut(&'a [u8], Option<&'a [u8]>),
+        mut header: impl FnMut(&'a [u8], &'a [u8]),
+    ) -> Result<SipSpans> {
+        let mut spans = SipSpans {
+            user: None,
+            password: None,
+            host: (HostKind::Domain, start, start),
+            port: None,
+        };
         let mut i = start;
         if let Some(p) = memchr::memchr(b'@', &s[start..]) {
             let at = start + p;
-            let user_end = run(s, start, is_user_char);
+            let user_end = run(s, start, |b| USER[b as usize]);
             if user_end == start {
                 return Err(ParseError::uri(start, "a user"));
             }
             check_escapes(s, start, user_end)?;
-            uri.user = Some(Cow::Borrowed(ascii(&s[start..user_end])));
+            spans.user = Some((start, user_end));
             let mut j = user_end;
             if s[j] == b':' {
-                j = run(s, user_end + 1, is_password_char);
+                j = run(s, user_end + 1, |b| PASSWORD[b as usize]);
                 check_escapes(s, user_end + 1, j)?;
-                uri.password = Some(Cow::Borrowed(ascii(&s[user_end + 1..j])));
+                spans.password = Some((user_end + 1, j));
             }
             if j != at {
                 return Err(ParseError::uri(j, "a user character or '@'"));
             }
             i = at + 1;
         }
-        let (host, mut i) = Host::parse_prefix(s, i)?;
-        uri.host = host;
+        let (kind, from, to, mut i) = scan_host(s, i)?;
+        spans.host = (kind, from, to);
         if s.get(i) == Some(&b':') {
             let end = run(s, i + 1, |b| b.is_ascii_digit());
             let port = crate::lex::parse_u64(&s[i + 1..end], 65535)
                 .ok_or_else(|| ParseError::uri(i + 1, "a port number (0..=65535)"))?;
-            uri.port = Some(port as u16);
+            spans.port = Some(port as u16);
             i = end;
         }
-        let (params, mut i) = parse_uri_params(s, i, keep)?;
-        uri.params = params;
+        let mut i = scan_uri_params(s, i, param)?;
         if s.get(i) == Some(&b'?') {
             loop {
                 let n = i + 1;
-                let n_end = run(s, n, is_hchar);
+                let n_end = run(s, n, |b| HCHAR[b as usize]);
                 if n_end == n || s.get(n_end) != Some(&b'=') {
                     return Err(ParseError::uri(n_end, "hname '='"));
                 }
-                let v_end = run(s, n_end + 1, is_hchar);
+                let v_end = run(s, n_end + 1, |b| HCHAR[b as usize]);
                 check_escapes(s, n, v_end)?;
-                if keep {
-                    uri.headers.push(UriHeader {
-                        name: Cow::Borrowed(ascii(&s[n..n_end])),
-                        value: Cow::Borrowed(ascii(&s[n_end + 1..v_end])),
-                    });
-                }
+                header(&s[n..n_end], &s[n_end + 1..v_end]);
                 i = v_end;
                 if s.get(i) != Some(&b'&') {
                     break;
@@ -118,7 +177,7 @@ impl<'a> SipUri<'a> {
         if i != s.len() {
             return Err(ParseError::uri(i, "';', '?' or end of URI"));
         }
-        Ok(uri)
+        Ok(spans)
     }
 
     /// The user part with `%HEX` escapes decoded (may not be UTF-8).
@@ -200,6 +259,13 @@ impl fmt::Display for SipUri<'_> {
         f.write_str(&String::from_utf8_lossy(&out))
     }
 }
+
+/// [`is_user_char`] as a table.
+const USER: [bool; 256] = byte_table!(is_user_char);
+/// [`is_password_char`] as a table.
+const PASSWORD: [bool; 256] = byte_table!(is_password_char);
+/// [`is_hchar`] as a table.
+const HCHAR: [bool; 256] = byte_table!(is_hchar);
 
 /// `user` characters: unreserved / escaped / user-unreserved (RFC 3261 section 25.1).
 #[inline]
