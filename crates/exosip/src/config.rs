@@ -39,6 +39,24 @@ pub struct Config {
     /// tag is answered 420, RFC 3261 section 8.2.2.3). Default: `100rel`
     /// (RFC 3262), advertised in our INVITEs as eXosip does.
     pub supported: Vec<String>,
+    /// Size limit of a request sent over UDP (RFC 3261 section 18.1.1):
+    /// "if it is larger than 1300 bytes and the path MTU is unknown, the
+    /// request MUST be sent using an RFC 2914 congestion controlled
+    /// transport protocol, such as TCP". A request that resolves to UDP,
+    /// whose URI (Request-URI or first Route) has no explicit
+    /// `;transport=udp` and whose encoded size exceeds this many bytes is
+    /// sent over TCP instead, decided before its client transaction is
+    /// created (so it is a reliable transaction: no Timer A / E
+    /// retransmissions): the top Via says `TCP` (and the TCP listener's
+    /// port if it differs; branch and parameters kept). The Contact is
+    /// unchanged, so the dialog goes on over UDP for later small requests;
+    /// the responses to the large request come back on its TCP connection.
+    /// Applies to the initial INVITE, in-dialog requests and the ACK for a
+    /// 2xx (a CANCEL goes where its INVITE went, RFC 3261 section 9.1).
+    /// Needs a TCP listener (`Context::listen(Transport::Tcp, ..)`):
+    /// without one the request is sent over UDP as it is. Default
+    /// `Some(1300)`; `None` or `Some(0)` disables the rule.
+    pub mtu_threshold: Option<usize>,
 }
 
 impl Default for Config {
@@ -55,6 +73,7 @@ impl Default for Config {
             automatic_actions: true,
             auto_answer_in_dialog: false,
             supported: vec!["100rel".to_owned()],
+            mtu_threshold: Some(1300),
         }
     }
 }
@@ -108,6 +127,13 @@ impl Config {
     /// Sets the supported option tags (builder style).
     pub fn supported(mut self, tags: &[&str]) -> Self {
         self.supported = tags.iter().map(|t| (*t).to_owned()).collect();
+        self
+    }
+
+    /// Sets the RFC 3261 section 18.1.1 size limit for UDP requests,
+    /// [`Config::mtu_threshold`] (`None` or 0 disables; builder style).
+    pub fn mtu_threshold(mut self, bytes: Option<usize>) -> Self {
+        self.mtu_threshold = bytes;
         self
     }
 

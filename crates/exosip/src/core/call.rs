@@ -39,6 +39,10 @@ pub(crate) struct Call {
     pub(crate) cancel_waiting: bool,
     /// The Call-ID header value.
     pub(crate) call_id: String,
+    /// The transport of the call's dialogs: UAC, what the INVITE's next
+    /// hop resolved to before any RFC 3261 section 18.1.1 switch to TCP
+    /// (later small requests go on over it); UAS, where the INVITE came in.
+    pub(crate) transport: Transport,
 }
 
 /// What a transaction is for, as the UA core sees it.

@@ -15,7 +15,7 @@ use sip_sdp::Session;
 use sip_txn::Target;
 
 use super::prack::Rel100;
-use super::util::{address_uri, is_loose, resolve};
+use super::util::{address_uri, is_loose};
 use crate::ids::{CallId, DialogId, TransactionId};
 
 /// Where a dialog is in its life (RFC 3261 section 12).
@@ -112,13 +112,13 @@ impl Dialog {
     }
 
     /// Where requests in this dialog go (RFC 3261 section 12.2.1.1 and
-    /// 8.1.2): the first route if it is a loose router, else the remote target.
-    pub(crate) fn next_hop(&self) -> Option<(Transport, std::net::SocketAddr)> {
-        let uri = match self.route_set.first() {
-            Some(r) => address_uri(r.as_bytes())?,
-            None => self.remote_target.clone(),
-        };
-        resolve(&uri, self.transport)
+    /// 8.1.2): the first route if it is a loose router, else the remote
+    /// target; `Ua::route_request` resolves it with the dialog's transport.
+    pub(crate) fn next_hop_uri(&self) -> Option<String> {
+        match self.route_set.first() {
+            Some(r) => address_uri(r.as_bytes()),
+            None => Some(self.remote_target.clone()),
+        }
     }
 
     /// A request in this dialog (RFC 3261 section 12.2.1.1): Request-URI
@@ -201,6 +201,7 @@ pub(crate) fn record_route(msg: &Message) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::core::util::resolve;
 
     fn dialog(routes: Vec<String>) -> Dialog {
         Dialog {
@@ -251,7 +252,7 @@ mod tests {
             Some(&b"<sip:127.0.0.9:5080;lr>"[..])
         );
         assert_eq!(
-            d.next_hop(),
+            d.next_hop_uri().and_then(|u| resolve(&u, d.transport)),
             Some((Transport::Udp, "127.0.0.9:5080".parse().unwrap()))
         );
         let ack = d.build_request(Method::Ack, "SIP/2.0/UDP h;branch=z9hG4bKy", None, "");

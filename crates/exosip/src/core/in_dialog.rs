@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use sip_parser::{HeaderName, Message, Method};
-use sip_txn::{Received, ServerTxnId, Target, TxnId};
+use sip_txn::{Received, ServerTxnId, TxnId};
 
 use super::call::{Role, TxnKind, TxnRec};
 use super::dialog::{DialogState, is_target_refresh};
@@ -92,10 +92,11 @@ impl Ua {
             .cseq()
             .map(|c| c.0)
             .ok_or_else(|| Error::BadParameter("no CSeq".into()))?;
-        let (transport, addr) = d
-            .next_hop()
+        let hop = d
+            .next_hop_uri()
             .ok_or_else(|| Error::NoRoute(d.remote_target.clone()))?;
-        let target = Target { transport, addr };
+        let transport = d.transport;
+        let (req, target) = self.route_request(req, &hop, transport)?;
         let id = self
             .txn
             .send_request(now, req.clone(), target)

@@ -6,7 +6,7 @@
 use std::time::Instant;
 
 use sip_parser::{HeaderName, Message, Method, Transport};
-use sip_txn::{ClientTxnId, Target, TxnId};
+use sip_txn::{ClientTxnId, TxnId};
 
 use super::call::{Call, Role, TxnKind, TxnRec};
 use super::dialog::{Dialog, DialogExt, DialogState, record_route};
@@ -116,8 +116,8 @@ impl Ua {
             .and_then(|v| v.ok())
             .and_then(|v| Transport::from_bytes(v.transport.as_bytes()))
             .unwrap_or_else(|| self.default_transport());
-        let (transport, addr) = resolve(&hop, via_transport).ok_or(Error::NoRoute(hop))?;
-        let target = Target { transport, addr };
+        let dialog_transport = resolve(&hop, via_transport).map_or(via_transport, |r| r.0);
+        let (invite, target) = self.route_request(invite, &hop, via_transport)?;
         let id = self
             .txn
             .send_request(now, invite.clone(), target)
@@ -145,6 +145,7 @@ impl Ua {
             cancel_reason: None,
             cancel_waiting: false,
             call_id,
+            transport: dialog_transport,
         });
         Ok(cid)
     }
@@ -159,7 +160,8 @@ impl Ua {
     ) -> Option<DialogId> {
         let rec = self.txns.get(&tid)?;
         let cid = rec.cid?;
-        let (req, rec_target, rec_cseq) = (rec.request.clone(), rec.target, rec.cseq());
+        let (req, rec_cseq) = (rec.request.clone(), rec.cseq());
+        let transport = self.calls.get(&cid).map_or(Transport::Udp, |c| c.transport);
         let req = &req;
         let remote_tag = resp.to_tag().unwrap_or_default();
         let (call_id, local_tag) = (req.call_id()?, req.from_tag()?);
@@ -189,7 +191,7 @@ impl Ua {
                 .map(|u| String::from_utf8_lossy(u).into_owned())
                 .unwrap_or_default(),
             route_set: record_route(resp).into_iter().rev().collect(),
-            transport: rec_target.map_or(Transport::Udp, |t| t.transport),
+            transport,
             state,
             invite_cseq: rec_cseq,
             last_2xx: None,
@@ -432,13 +434,15 @@ impl Ua {
             .dialogs
             .get_mut(&did)
             .ok_or(Error::UnknownDialog(did))?;
-        let (transport, addr) = d
-            .next_hop()
+        let hop = d
+            .next_hop_uri()
             .ok_or_else(|| Error::NoRoute(d.remote_target.clone()))?;
+        let transport = d.transport;
+        let (ack, target) = self.route_request(ack, &hop, transport)?;
+        let d = self.dialogs.get_mut(&did).expect("looked up above");
         if let Some(s) = sdp_of(&ack) {
             d.local_sdp = Some(s);
         }
-        let target = Target { transport, addr };
         d.ack = Some((ack.clone(), target));
         self.send_stateless(ack, target);
         Ok(())

@@ -167,6 +167,7 @@ impl Ua {
             cancel_reason: None,
             cancel_waiting: false,
             call_id,
+            transport: r.transport,
         });
         self.insert_dialog(d);
         self.emit(EventKind::CallInvite, Some(tid), Some(did), Some(cid));

@@ -7,6 +7,7 @@ mod dialog;
 mod in_dialog;
 mod invite_client;
 mod invite_server;
+mod mtu;
 mod prack;
 mod refer;
 mod reject;

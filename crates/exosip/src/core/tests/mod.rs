@@ -3,6 +3,7 @@
 
 mod flows;
 mod forking;
+mod mtu;
 mod prack;
 mod timers;
 mod transfer;
