@@ -104,7 +104,7 @@ impl Ua {
             return;
         };
         if refer_to_of(&req).is_none() {
-            self.txns.remove(&tid);
+            self.forget_txn(tid);
             self.server_ids.remove(&id);
             let resp = reject_with(&req, 400, Some("Bad Refer-To"));
             return self.reply(id, resp);

@@ -86,6 +86,9 @@ pub struct Ua {
     pub(crate) dialog_keys: HashMap<(String, String, String), DialogId>,
     pub(crate) calls_by_call_id: HashMap<String, Vec<CallId>>,
     pub(crate) txns: HashMap<TransactionId, TxnRec>,
+    /// The transaction records of each call, so that ending a transaction
+    /// or releasing a call never scans every record.
+    txns_by_call: HashMap<CallId, Vec<TransactionId>>,
     pub(crate) client_ids: HashMap<ClientTxnId, TransactionId>,
     pub(crate) server_ids: HashMap<ServerTxnId, TransactionId>,
     pub(crate) timers: BTreeMap<(Instant, u64), UaTimer>,
@@ -125,6 +128,7 @@ impl Ua {
             dialog_keys: HashMap::new(),
             calls_by_call_id: HashMap::new(),
             txns: HashMap::new(),
+            txns_by_call: HashMap::new(),
             client_ids: HashMap::new(),
             server_ids: HashMap::new(),
             timers: BTreeMap::new(),
@@ -160,6 +164,12 @@ impl Ua {
     /// Number of live dialogs.
     pub fn dialog_count(&self) -> usize {
         self.dialogs.len()
+    }
+
+    /// Number of transaction records the core still keeps (live
+    /// transactions, and finished ones whose call may still name them).
+    pub fn transaction_count(&self) -> usize {
+        self.txns.len()
     }
 
     /// Feeds an input (RFC 3261 messages from the transport, time, errors).
@@ -272,6 +282,9 @@ impl Ua {
             TxnId::Client(c) => self.client_ids.insert(c, tid),
             TxnId::Server(s) => self.server_ids.insert(s, tid),
         };
+        if let Some(cid) = rec.cid {
+            self.txns_by_call.entry(cid).or_default().push(tid);
+        }
         self.txns.insert(tid, rec);
         tid
     }
@@ -289,13 +302,28 @@ impl Ua {
             TxnId::Client(c) => self.client_ids.remove(&c),
             TxnId::Server(s) => self.server_ids.remove(&s),
         };
-        // A 2xx waiting for its ACK still needs the record for the CallAck event.
-        let awaited = self
-            .dialogs
-            .values()
-            .any(|d| d.pending_2xx.as_ref().is_some_and(|p| p.tid == tid));
+        // A 2xx waiting for its ACK still needs the record for the CallAck
+        // event; the 2xx is pending in the dialog the record belongs to.
+        let Some(rec) = self.txns.get(&tid) else {
+            return;
+        };
+        let awaited = rec
+            .did
+            .and_then(|did| self.dialogs.get(&did))
+            .is_some_and(|d| d.pending_2xx.as_ref().is_some_and(|p| p.tid == tid));
         if !awaited {
-            self.txns.remove(&tid);
+            self.forget_txn(tid);
+        }
+    }
+
+    /// Drops the record of a finished transaction and its entry in the
+    /// call's index.
+    pub(crate) fn forget_txn(&mut self, tid: TransactionId) {
+        let Some(rec) = self.txns.remove(&tid) else {
+            return;
+        };
+        if let Some(tids) = rec.cid.and_then(|cid| self.txns_by_call.get_mut(&cid)) {
+            tids.retain(|t| *t != tid);
         }
     }
 
@@ -358,9 +386,21 @@ impl Ua {
         ev.cid = Some(cid);
         ev.reference = call.reference;
         self.events.push_back(ev);
-        // Records of finished transactions of this call are no longer nameable.
-        self.txns
-            .retain(|_, r| r.cid != Some(cid) || !matches!(r.id, TxnId::Server(_)) || !r.answered);
+        // Server records of this call are no longer nameable: a request
+        // still unanswered gets 487 (RFC 3261 section 15.1.2: the UAS must
+        // still respond to requests pending when the dialog ends). Client
+        // records go when their transaction terminates.
+        for tid in self.txns_by_call.remove(&cid).unwrap_or_default() {
+            let Some(rec) = self.txns.get(&tid) else {
+                continue;
+            };
+            let TxnId::Server(id) = rec.id else { continue };
+            if !rec.answered {
+                let resp = super::reject::reject_with(&rec.request, 487, None);
+                self.reply(id, resp);
+            }
+            self.txns.remove(&tid);
+        }
     }
 
     /// Queues an event about transaction `tid` (request and last response

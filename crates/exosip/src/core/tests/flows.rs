@@ -311,3 +311,32 @@ fn api_misuse_is_an_error_not_a_panic() {
         "one INVITE at a time (14.1)"
     );
 }
+
+#[test]
+fn state_is_bounded_after_many_calls() {
+    let mut p = Pair::new();
+    for i in 0..40 {
+        let (cid, did, _, _) = p.establish();
+        if i % 2 == 0 {
+            let now = p.now;
+            p.a.ua.terminate(now, cid, Some(did)).unwrap();
+        } else {
+            // An INFO that the application never answers, then BYE: the
+            // INFO gets 487 when the dialog ends (RFC 3261 section 15.1.2).
+            let _ = p.a_request(did, Method::Info);
+            p.expect(false, EventKind::CallMessageNew);
+            let now = p.now;
+            p.a.ua.terminate(now, cid, Some(did)).unwrap();
+        }
+        p.expect(false, EventKind::CallClosed);
+        p.expect(true, EventKind::CallReleased);
+    }
+    assert_eq!(p.count("127.0.0.1:5070", "487 INFO"), 20);
+    // Past every transaction timer (64*T1 = 32 s), nothing is left.
+    p.run_for(Duration::from_secs(40));
+    for ua in [&p.a.ua, &p.b.ua] {
+        assert_eq!(ua.call_count(), 0);
+        assert_eq!(ua.dialog_count(), 0);
+        assert_eq!(ua.transaction_count(), 0);
+    }
+}
