@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::net::SocketAddr;
 use std::time::Instant;
 
-use sip_parser::{Message, Transport};
+use sip_parser::{Message, Method, Transport};
 use sip_txn::{ClientTxnId, ServerTxnId, Target, Transmit, TxnConfig, TxnEvent, TxnId, TxnLayer};
 
 use super::call::{Call, TxnRec};
@@ -60,6 +60,10 @@ pub(crate) enum UaTimer {
     Retransmit2xx(DialogId),
     /// Send a re-INVITE again after a 491 (RFC 3261 section 14.1).
     GlareRetry(DialogId),
+    /// A non-INVITE request the application has not answered after 64*T1:
+    /// its client has given up (Timer F), so the core answers 500 to end
+    /// the server transaction and keep memory bounded.
+    Unanswered(TransactionId),
     /// Retransmit a reliable provisional response (RFC 3262 section 3).
     Reliable1xx(DialogId, u32),
 }
@@ -262,6 +266,7 @@ impl Ua {
                 UaTimer::Retransmit2xx(did) => self.on_2xx_timer(now, did),
                 UaTimer::GlareRetry(did) => self.on_glare_timer(now, did),
                 UaTimer::Reliable1xx(did, rseq) => self.on_rel1xx_timer(now, did, rseq),
+                UaTimer::Unanswered(tid) => self.on_unanswered_timer(tid),
             }
         }
     }
@@ -285,8 +290,26 @@ impl Ua {
         if let Some(cid) = rec.cid {
             self.txns_by_call.entry(cid).or_default().push(tid);
         }
+        let unanswerable = matches!(rec.request.method(), Some(Method::Invite | Method::Ack));
+        if matches!(rec.id, TxnId::Server(_)) && !unanswerable {
+            let at = self.now + self.config.t1 * 64;
+            self.arm(at, UaTimer::Unanswered(tid));
+        }
         self.txns.insert(tid, rec);
         tid
+    }
+
+    fn on_unanswered_timer(&mut self, tid: TransactionId) {
+        let Some(rec) = self.txns.get_mut(&tid) else {
+            return;
+        };
+        let TxnId::Server(id) = rec.id else { return };
+        if rec.answered {
+            return;
+        }
+        rec.answered = true;
+        let resp = super::reject::reject_with(&rec.request, 500, Some("Request Not Answered"));
+        self.reply(id, resp);
     }
 
     pub(crate) fn tid_of(&self, id: TxnId) -> Option<TransactionId> {

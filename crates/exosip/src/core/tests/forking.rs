@@ -32,6 +32,15 @@ impl Solo {
         }
     }
 
+    fn advance(&mut self, d: Duration) {
+        let end = self.now + d;
+        while self.now < end {
+            self.now += Duration::from_millis(500);
+            self.ua.handle_input(Input::Timeout(self.now));
+            self.drain();
+        }
+    }
+
     fn feed(&mut self, msg: Message) {
         self.now += Duration::from_millis(10);
         let msg = Message::parse(msg.to_vec()).unwrap();
@@ -197,4 +206,35 @@ fn rfc2543_invite_without_contact_is_accepted_with_from_as_target() {
     let statuses: Vec<_> = s.sent.iter().filter_map(|(_, m)| m.status()).collect();
     assert!(statuses.contains(&486), "{statuses:?}");
     assert!(!statuses.contains(&400), "{statuses:?}");
+}
+
+#[test]
+fn a_request_the_application_never_answers_is_ended_after_64_t1() {
+    let now = Instant::now();
+    let mut ua = Ua::new(Config::default(), now);
+    ua.add_listener(Transport::Udp, "127.0.0.1:5060".parse().unwrap());
+    let mut s = Solo {
+        ua,
+        now,
+        sent: Vec::new(),
+        events: Vec::new(),
+    };
+    let options = Message::parse(
+        &b"OPTIONS sip:a@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKopt1\r\nFrom: <sip:b@h>;tag=2\r\nTo: <sip:a@h>\r\nCall-ID: opt\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"[..],
+    )
+    .unwrap();
+    s.feed(options);
+    assert_eq!(s.events.len(), 1, "reported to the application");
+    assert_eq!(s.ua.transaction_count(), 1);
+    s.advance(Duration::from_secs(31));
+    assert!(
+        s.sent.iter().all(|(_, m)| m.status().is_none()),
+        "not answered yet"
+    );
+    s.advance(Duration::from_secs(2));
+    let statuses: Vec<_> = s.sent.iter().filter_map(|(_, m)| m.status()).collect();
+    assert_eq!(statuses, vec![500]);
+    // Timer J (64*T1 on UDP) then ends the server transaction.
+    s.advance(Duration::from_secs(33));
+    assert_eq!(s.ua.transaction_count(), 0);
 }
