@@ -219,8 +219,14 @@ impl Ua {
         {
             m.push_header(HeaderName::Allow, ALLOW);
         }
-        if method == Method::Invite && !self.config.supported.is_empty() {
+        let capabilities = method == Method::Options && (200..300).contains(&status);
+        if (method == Method::Invite || capabilities) && !self.config.supported.is_empty() {
             m.push_header(HeaderName::Supported, self.config.supported.join(", "));
+        }
+        if capabilities {
+            // RFC 3261 section 11.2: an OPTIONS answer lists what we accept.
+            m.push_header(HeaderName::Accept, "application/sdp");
+            m.push_header(HeaderName::AcceptLanguage, "en");
         }
         // RFC 3262 section 3: a provisional to an INVITE requiring 100rel is reliable.
         if method == Method::Invite

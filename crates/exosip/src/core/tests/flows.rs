@@ -174,7 +174,14 @@ fn info_dtmf_and_options_in_dialog() {
     p.a_request(did, Method::Options);
     p.expect(false, EventKind::CallMessageNew);
     let ok = p.expect(true, EventKind::CallMessageAnswered);
-    assert!(ok.response.unwrap().header(HeaderName::Allow).is_some());
+    let resp = ok.response.unwrap();
+    // RFC 3261 section 11.2: Allow, Accept and Supported in the answer.
+    assert!(resp.header(HeaderName::Allow).is_some());
+    assert_eq!(
+        resp.header(HeaderName::Accept),
+        Some(&b"application/sdp"[..])
+    );
+    assert!(resp.header(HeaderName::Supported).is_some());
 }
 
 #[test]
