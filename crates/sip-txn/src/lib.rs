@@ -123,6 +123,7 @@ mod timer;
 mod tests;
 
 pub use branch::{MAGIC_COOKIE, new_branch, new_branch_with};
+pub use client::build_cancel;
 pub use config::TxnConfig;
 pub use error::TxnError;
 pub use event::{

@@ -28,22 +28,9 @@ fn check_reason(reason: &str) -> Result<String> {
     Ok(r.to_owned())
 }
 
-/// The CANCEL of `invite` (RFC 3261 section 9.1), with a Reason.
+/// The CANCEL of `invite` (RFC 3261 section 9.1), with a Reason (RFC 3326).
 fn build_cancel(invite: &Message, reason: &str) -> Option<Message> {
-    let uri = std::str::from_utf8(invite.request_uri_bytes()?).ok()?;
-    let mut c = Message::request(Method::Cancel, uri);
-    c.push_header(HeaderName::Via, invite.top_via()?);
-    c.push_header(
-        HeaderName::MaxForwards,
-        invite.header(HeaderName::MaxForwards).unwrap_or(b"70"),
-    );
-    for route in invite.header_all(HeaderName::Route) {
-        c.push_header(HeaderName::Route, route);
-    }
-    c.push_header(HeaderName::From, invite.from_header()?);
-    c.push_header(HeaderName::To, invite.to_header()?);
-    c.push_header(HeaderName::CallId, invite.call_id()?);
-    c.push_header(HeaderName::CSeq, format!("{} CANCEL", invite.cseq()?.0));
+    let mut c = sip_txn::build_cancel(invite)?;
     c.push_header(HeaderName::Reason, reason);
     Some(c)
 }

@@ -98,8 +98,10 @@ pub(crate) fn build_ack(invite: &Message, response: &Message) -> Option<Bytes> {
 
 /// The CANCEL for an INVITE (RFC 3261 section 9.1): same Request-URI,
 /// Call-ID, To, From, CSeq number (method CANCEL), a single Via equal to
-/// the INVITE's top Via, the INVITE's Route headers.
-pub(crate) fn build_cancel(invite: &Message) -> Option<Message> {
+/// the INVITE's top Via, the INVITE's Route headers. `None` if the INVITE
+/// lacks one of them. [`TxnLayer::cancel`](crate::TxnLayer::cancel) uses
+/// it; a TU that adds headers (e.g. Reason, RFC 3326) builds on it.
+pub fn build_cancel(invite: &Message) -> Option<Message> {
     let uri = std::str::from_utf8(invite.request_uri_bytes()?).ok()?;
     let mut cancel = Message::request(Method::Cancel, uri);
     copy_common(invite, &mut cancel)?;

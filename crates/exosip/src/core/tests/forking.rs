@@ -20,6 +20,19 @@ struct Solo {
 }
 
 impl Solo {
+    /// A UA listening on UDP 127.0.0.1:5060 with the default config.
+    fn new() -> Self {
+        let now = Instant::now();
+        let mut ua = Ua::new(Config::default(), now);
+        ua.add_listener(Transport::Udp, "127.0.0.1:5060".parse().unwrap());
+        Self {
+            ua,
+            now,
+            sent: Vec::new(),
+            events: Vec::new(),
+        }
+    }
+
     fn drain(&mut self) {
         loop {
             match self.ua.poll_output() {
@@ -67,19 +80,11 @@ fn response(invite: &Message, status: u16, tag: &str, contact_port: u16) -> Mess
 
 #[test]
 fn two_early_dialogs_then_one_200_then_a_late_200() {
-    let now = Instant::now();
-    let mut ua = Ua::new(Config::default(), now);
-    ua.add_listener(Transport::Udp, "127.0.0.1:5060".parse().unwrap());
-    let mut s = Solo {
-        ua,
-        now,
-        sent: Vec::new(),
-        events: Vec::new(),
-    };
+    let mut s = Solo::new();
     let inv =
         s.ua.build_initial_invite("sip:bob@127.0.0.1:5070", "sip:alice@127.0.0.1", None, None)
             .unwrap();
-    let cid = s.ua.send_initial_invite(now, inv).unwrap();
+    let cid = s.ua.send_initial_invite(s.now, inv).unwrap();
     s.drain();
     let invite = s.sent.remove(0).1;
     assert_eq!(invite.method(), Some(&Method::Invite));
@@ -148,15 +153,7 @@ fn two_early_dialogs_then_one_200_then_a_late_200() {
 
 #[test]
 fn garbage_and_stray_responses_do_not_disturb() {
-    let now = Instant::now();
-    let mut ua = Ua::new(Config::default(), now);
-    ua.add_listener(Transport::Udp, "127.0.0.1:5060".parse().unwrap());
-    let mut s = Solo {
-        ua,
-        now,
-        sent: Vec::new(),
-        events: Vec::new(),
-    };
+    let mut s = Solo::new();
     // A response to nothing, a 2xx for an unknown dialog, an ACK for nothing.
     let stray = Message::parse(
         &b"SIP/2.0 200 OK\r\nVia: SIP/2.0/UDP 127.0.0.1:5060;branch=z9hG4bKnope\r\nFrom: <sip:a@h>;tag=1\r\nTo: <sip:b@h>;tag=2\r\nCall-ID: zz\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n"[..],
@@ -178,15 +175,7 @@ fn garbage_and_stray_responses_do_not_disturb() {
 
 #[test]
 fn rfc2543_invite_without_contact_is_accepted_with_from_as_target() {
-    let now = Instant::now();
-    let mut ua = Ua::new(Config::default(), now);
-    ua.add_listener(Transport::Udp, "127.0.0.1:5060".parse().unwrap());
-    let mut s = Solo {
-        ua,
-        now,
-        sent: Vec::new(),
-        events: Vec::new(),
-    };
+    let mut s = Solo::new();
     // RFC 4475 section 3.4.1: no Contact, no From tag, no branch cookie.
     let no_contact = Message::parse(
         &b"INVITE sip:a@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070\r\nFrom: <sip:b@127.0.0.1:5070>\r\nTo: <sip:a@h>\r\nCall-ID: nc\r\nCSeq: 1 INVITE\r\nContent-Length: 0\r\n\r\n"[..],
@@ -210,15 +199,7 @@ fn rfc2543_invite_without_contact_is_accepted_with_from_as_target() {
 
 #[test]
 fn a_request_the_application_never_answers_is_ended_after_64_t1() {
-    let now = Instant::now();
-    let mut ua = Ua::new(Config::default(), now);
-    ua.add_listener(Transport::Udp, "127.0.0.1:5060".parse().unwrap());
-    let mut s = Solo {
-        ua,
-        now,
-        sent: Vec::new(),
-        events: Vec::new(),
-    };
+    let mut s = Solo::new();
     let options = Message::parse(
         &b"OPTIONS sip:a@127.0.0.1 SIP/2.0\r\nVia: SIP/2.0/UDP 127.0.0.1:5070;branch=z9hG4bKopt1\r\nFrom: <sip:b@h>;tag=2\r\nTo: <sip:a@h>\r\nCall-ID: opt\r\nCSeq: 1 OPTIONS\r\nMax-Forwards: 70\r\nContent-Length: 0\r\n\r\n"[..],
     )
