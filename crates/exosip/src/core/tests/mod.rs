@@ -3,6 +3,7 @@
 
 mod flows;
 mod forking;
+mod lossy;
 mod mtu;
 mod prack;
 mod timers;
