@@ -151,7 +151,7 @@ mod tests {
     fn ordered_and_stoppable() {
         let mut slab = Slab::new();
         let id = TxnId::Client(ClientTxnId(slab.insert(())));
-        let t0 = Instant::now();
+        let t0 = crate::tests::util::origin();
         let mut timers = Timers::default();
         let mut table = TimerTable::default();
         timers.arm(&mut table, id, TimerKind::B, t0, Duration::from_secs(32));

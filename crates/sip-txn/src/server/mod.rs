@@ -130,14 +130,13 @@ pub(crate) fn reply_target(req: &Received) -> Option<Target> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Instant;
 
     fn rx(via: &str, transport: Transport) -> Received {
         let text = format!(
             "OPTIONS sip:b@h SIP/2.0\r\nVia: {via}\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\r\n"
         );
         Received {
-            now: Instant::now(),
+            now: crate::tests::util::origin(),
             transport,
             from: "192.0.2.9:40000".parse().unwrap(),
             local: "192.0.2.1:5060".parse().unwrap(),

@@ -299,7 +299,7 @@ fn stale_ids_never_reach_new_transactions() {
 
 #[test]
 fn many_live_transactions_keep_the_earliest_deadline() {
-    let t0 = std::time::Instant::now();
+    let t0 = origin();
     let mut l = TxnLayer::new(TxnConfig::default(), t0);
     let t = Target {
         transport: Udp,

@@ -6,4 +6,4 @@ mod ist;
 mod matching;
 mod nict;
 mod nist;
-mod util;
+pub(crate) mod util;

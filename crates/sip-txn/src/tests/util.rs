@@ -95,13 +95,19 @@ pub(crate) struct H {
     pub(crate) last_events: Vec<TxnEvent>,
 }
 
+/// The origin of the virtual clock. Tests only: `Instant` has no other
+/// constructor; the layer itself never reads a clock.
+pub(crate) fn origin() -> Instant {
+    Instant::now()
+}
+
 impl H {
     pub(crate) fn new() -> Self {
         Self::with(TxnConfig::default())
     }
 
     pub(crate) fn with(cfg: TxnConfig) -> Self {
-        let t0 = Instant::now();
+        let t0 = origin();
         Self {
             layer: TxnLayer::new(cfg, t0),
             t0,
