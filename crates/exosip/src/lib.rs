@@ -12,6 +12,39 @@
 //!   flows run on a virtual clock in tests.
 //!
 //! `docs/exosip-mapping.md` maps every eXosip function to its method here.
+//!
+//! # An answering user agent
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use exosip::{Config, Context, EventKind, Transport};
+//!
+//! let ctx = Context::start(Config::default().user_agent("example"))?;
+//! let local = ctx.listen(Transport::Udp, "127.0.0.1:5060".parse().unwrap())?;
+//! println!("listening on {local}");
+//! loop {
+//!     let Some(ev) = ctx.event_wait(Duration::from_millis(500)) else { continue };
+//!     match ev.kind {
+//!         EventKind::CallInvite => {
+//!             let tid = ev.tid.expect("an INVITE event names its transaction");
+//!             ctx.send_answer(tid, 180, None)?;
+//!             // A real UA negotiates with sip_sdp::answer(); see `sipua`.
+//!             let mut ok = ctx.build_answer(tid, 200)?;
+//!             ok.set_body_with_type(
+//!                 "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\n\
+//!                  t=0 0\r\nm=audio 4000 RTP/AVP 0\r\na=rtpmap:0 PCMU/8000\r\n",
+//!                 "application/sdp",
+//!             );
+//!             ctx.send_answer(tid, 200, Some(ok))?;
+//!         }
+//!         EventKind::CallAck => println!("call {:?} established", ev.cid),
+//!         EventKind::CallClosed => println!("call {:?} hung up", ev.cid),
+//!         _ => {}
+//!     }
+//! }
+//! # #[allow(unreachable_code)]
+//! # Ok::<(), exosip::Error>(())
+//! ```
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
