@@ -48,6 +48,9 @@ pub struct Framer {
     /// The head of the message being received and its total length, once
     /// the head is complete.
     pending: Option<(Head, usize)>,
+    /// How many buffered bytes were already searched for the end of the
+    /// head, so that a peer trickling bytes costs linear, not quadratic, time.
+    scanned: usize,
 }
 
 impl Framer {
@@ -57,6 +60,7 @@ impl Framer {
             buf: BytesMut::new(),
             cfg,
             pending: None,
+            scanned: 0,
         }
     }
 
@@ -77,21 +81,25 @@ impl Framer {
             match self.buf.as_ref() {
                 [b'\r', b'\n', b'\r', b'\n', ..] => {
                     let _ = self.buf.split_to(4);
+                    self.scanned = 0;
                     return Ok(Some(Frame::Ping));
                 }
                 [b'\r', b'\n', b'\r'] | [b'\r', b'\n'] | [b'\r'] => return Ok(None),
                 [b'\r', b'\n', ..] => {
                     let _ = self.buf.split_to(2);
+                    self.scanned = 0;
                     return Ok(Some(Frame::Pong));
                 }
                 [b'\n', ..] if self.cfg.allow_lf_line_ends => {
                     let _ = self.buf.split_to(1);
+                    self.scanned = 0;
                     return Ok(Some(Frame::Pong));
                 }
                 [] => return Ok(None),
                 _ => {}
             }
             let Some(head_end) = self.head_end() else {
+                self.scanned = self.buf.len();
                 if self.buf.len() > self.cfg.max_message_size {
                     return Err(ParseError::new(
                         K::MessageTooLarge,
@@ -129,6 +137,7 @@ impl Framer {
             return Ok(None);
         };
         let bytes = self.buf.split_to(total).freeze();
+        self.scanned = 0;
         Ok(Some(Frame::Message(Message::from_parts(
             bytes,
             head.msg_start,
@@ -146,6 +155,7 @@ impl Framer {
     pub fn take_idle_pong(&mut self) -> bool {
         if self.pending.is_none() && self.buf.as_ref() == b"\r\n" {
             let _ = self.buf.split_to(2);
+            self.scanned = 0;
             return true;
         }
         false
@@ -157,12 +167,15 @@ impl Framer {
             .buf
             .len()
             .min(self.cfg.max_message_size.saturating_add(4));
-        let hay = &self.buf[..limit];
-        let crlf = memmem::find(hay, b"\r\n\r\n").map(|i| i + 4);
+        // Resume where the last search stopped, backing up over a line end
+        // that may have been cut between two reads.
+        let from = self.scanned.saturating_sub(3).min(limit);
+        let hay = &self.buf[from..limit];
+        let crlf = memmem::find(hay, b"\r\n\r\n").map(|i| from + i + 4);
         if !self.cfg.allow_lf_line_ends {
             return crlf;
         }
-        let lf = memmem::find(hay, b"\n\n").map(|i| i + 2);
+        let lf = memmem::find(hay, b"\n\n").map(|i| from + i + 2);
         match (crlf, lf) {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
