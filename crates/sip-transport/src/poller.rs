@@ -72,6 +72,10 @@ pub struct Poller {
     pub(crate) idle: BTreeSet<(Instant, Token)>,
     /// Sockets whose read budget ran out: served first by the next poll.
     pending_read: Vec<Token>,
+    /// The UDP listener that last received from each remote, so that
+    /// what goes back leaves from it (RFC 3581 section 4); bounded by
+    /// `udp::MAX_UDP_PEERS`.
+    pub(crate) udp_peers: HashMap<SocketAddr, Token>,
     pub(crate) out: VecDeque<TransportEvent>,
     pub(crate) buf: Vec<u8>,
     pub(crate) stats: TransportStats,
@@ -99,6 +103,7 @@ impl Poller {
             by_remote: HashMap::new(),
             idle: BTreeSet::new(),
             pending_read: Vec::new(),
+            udp_peers: HashMap::new(),
             out: VecDeque::new(),
             buf: vec![0; RECV_BUF],
             stats: TransportStats::default(),
@@ -214,6 +219,7 @@ impl Poller {
             return Err(TransportError::UnknownListener);
         }
         self.pending_read.retain(|t| *t != token);
+        self.udp_peers.retain(|_, t| *t != token);
         Ok(())
     }
 

@@ -20,6 +20,12 @@ impl Poller {
     /// section 18.1.1 / 18.2.2 once the destination is chosen). On TCP, an
     /// open connection to `destination` (outgoing, or accepted from it) is
     /// reused, otherwise one is opened; bytes are queued while it connects.
+    /// A response whose connection to `destination` is closed goes on a
+    /// connection to its top Via's `received` (or sent-by) address and
+    /// sent-by port instead (RFC 3261 section 18.2.2; the closed
+    /// connection's source port is not listening). On UDP it leaves from
+    /// the listener that last received from `destination` (RFC 3581
+    /// section 4).
     /// Failures come back as [`TransportEvent::Error`]; a UDP datagram the
     /// kernel has no room for is dropped and counted (the transaction
     /// layer retransmits).
@@ -32,7 +38,10 @@ impl Poller {
     ) {
         match transport {
             Transport::Udp => self.send_udp(destination, &bytes),
-            Transport::Tcp => self.send_tcp(now, destination, bytes, None),
+            Transport::Tcp => {
+                let destination = self.stream_destination(Transport::Tcp, destination, &bytes);
+                self.send_tcp(now, destination, bytes, None);
+            }
             other => self.report(
                 other,
                 destination,
@@ -102,6 +111,27 @@ impl Poller {
                     "no address in the response's top Via",
                 ),
             ),
+        }
+    }
+
+    /// Where `bytes` go on reliable `transport` (RFC 3261 section 18.2.2):
+    /// `destination` while a connection to it is open, or when `bytes` are
+    /// not a response; else the response's reconnect address when its top
+    /// Via gives one.
+    fn stream_destination(
+        &self,
+        transport: Transport,
+        destination: SocketAddr,
+        bytes: &Bytes,
+    ) -> SocketAddr {
+        if self.by_remote.contains_key(&(transport, destination)) {
+            return destination;
+        }
+        match Message::parse_with(bytes.clone(), &self.config.parser) {
+            Ok(msg) if msg.is_response() => {
+                reconnect_destination(&msg, transport).unwrap_or(destination)
+            }
+            _ => destination,
         }
     }
 

@@ -288,6 +288,13 @@ impl Poller {
                     return true;
                 }
                 Ok(ReadOutcome::Eof) => {
+                    // A lone CRLF left at the end is a pong (outgoing side)
+                    // or the CRLF RFC 3261 section 7.5 allows after a
+                    // message, not half a message (RFC 5626 section 4.4.1).
+                    if conn.take_idle_pong() && conn.outgoing {
+                        self.out
+                            .push_back(TransportEvent::KeepAlivePong { from: conn.remote });
+                    }
                     let (remote, partial) = (conn.remote, conn.partial());
                     self.close(token);
                     if partial > 0 {

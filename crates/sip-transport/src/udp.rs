@@ -13,6 +13,10 @@ use crate::event::TransportEvent;
 use crate::poller::Poller;
 use crate::route_local::same_family;
 
+/// Most remotes whose receiving UDP listener is remembered (RFC 3581
+/// section 4 symmetric responses); past it the memory starts over.
+pub(crate) const MAX_UDP_PEERS: usize = 4096;
+
 impl Poller {
     /// Reads datagrams from UDP listener `i` until it would block or the
     /// read budget is spent; returns whether the socket was drained.
@@ -21,9 +25,10 @@ impl Poller {
             let Some(listener) = self.udp.get(i) else {
                 return true;
             };
-            let local = listener.local;
+            let (local, token) = (listener.local, listener.token);
             match listener.socket.recv_from(&mut self.buf) {
                 Ok((n, from)) => {
+                    self.remember_udp_peer(from, token);
                     let data = Bytes::copy_from_slice(self.buf.get(..n).unwrap_or_default());
                     self.handle_datagram(now, from, local, data);
                 }
@@ -65,10 +70,28 @@ impl Poller {
         }
     }
 
-    /// Sends one datagram from the first UDP listener of the destination's
-    /// address family.
+    /// Notes that `listener` received from `from` (only when there is a
+    /// choice of listeners).
+    fn remember_udp_peer(&mut self, from: SocketAddr, listener: mio::Token) {
+        if self.udp.len() < 2 {
+            return;
+        }
+        if self.udp_peers.len() >= MAX_UDP_PEERS && !self.udp_peers.contains_key(&from) {
+            self.udp_peers.clear();
+        }
+        self.udp_peers.insert(from, listener);
+    }
+
+    /// Sends one datagram from the UDP listener that last received from
+    /// `destination` (RFC 3581 section 4: a response leaves from where its
+    /// request arrived), else from the first one of its address family.
     pub(crate) fn send_udp(&mut self, destination: SocketAddr, bytes: &[u8]) {
-        let Some(listener) = self.udp.iter().find(|l| same_family(l.local, destination)) else {
+        let remembered = self
+            .udp_peers
+            .get(&destination)
+            .and_then(|t| self.udp.iter().find(|l| l.token == *t));
+        let first = || self.udp.iter().find(|l| same_family(l.local, destination));
+        let Some(listener) = remembered.or_else(first) else {
             self.report(
                 Transport::Udp,
                 destination,

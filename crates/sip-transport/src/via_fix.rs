@@ -14,7 +14,10 @@ use sip_parser::{HeaderName, Message, ParseError, ParseErrorKind};
 ///   (a domain name, or another address);
 /// - when the Via carries `rport` without a value, sets it to the source
 ///   port and adds `received` even if the sent-by IP matches (RFC 3581
-///   section 4 requires both).
+///   section 4 requires both);
+/// - replaces a `received` the sender put there itself when it is not the
+///   source IP (responses go to `received`, section 18.2.2: a forged one
+///   would reflect them to another host).
 ///
 /// Only the top Via value changes; other Via values, on the same line or
 /// not, are kept in place. Returns whether the message changed; an
@@ -39,7 +42,14 @@ pub fn fill_received(msg: &mut Message, source: SocketAddr) -> Result<bool, Pars
         let source_ip = source.ip().to_canonical();
         let wants_rport = matches!(via.rport(), Some(None));
         let sent_by_differs = via.host.ip().map(|ip| ip.to_canonical()) != Some(source_ip);
-        if !sent_by_differs && !wants_rport {
+        // A `received` the sender put there itself would steer our
+        // responses (RFC 3261 section 18.2.2) to any address: it must
+        // hold the source address, whatever the sent-by says.
+        let forged_received = via
+            .params
+            .value("received")
+            .is_some_and(|_| via.received_ip().map(|ip| ip.to_canonical()) != Some(source_ip));
+        if !sent_by_differs && !wants_rport && !forged_received {
             return Ok(false);
         }
         set_param(&mut via.params, "received", received_text(source_ip));
@@ -151,6 +161,19 @@ mod tests {
             fill_received(&mut m, src("[::ffff:192.0.2.1]:5060")),
             Ok(false)
         );
+    }
+
+    #[test]
+    fn received_from_the_sender_is_replaced_by_the_source() {
+        let mut m = req("SIP/2.0/UDP 192.0.2.1:5060;received=203.0.113.9;branch=z9hG4bK1");
+        assert_eq!(fill_received(&mut m, src("192.0.2.1:5060")), Ok(true));
+        assert_eq!(
+            vias(&m)[0],
+            "SIP/2.0/UDP 192.0.2.1:5060;received=192.0.2.1;branch=z9hG4bK1"
+        );
+        // One that already holds the source is left alone.
+        let mut m = req("SIP/2.0/UDP 192.0.2.1:5060;received=192.0.2.1;branch=z9hG4bK1");
+        assert_eq!(fill_received(&mut m, src("192.0.2.1:5060")), Ok(false));
     }
 
     #[test]
