@@ -76,18 +76,19 @@ impl Ua {
                 "ACK and CANCEL are sent by send_ack / terminate".into(),
             ));
         }
-        let d = self
-            .dialogs
-            .get_mut(&did)
-            .ok_or(Error::UnknownDialog(did))?;
-        if method == Method::Invite
-            && (d.reinvite_out.is_some() || d.reinvite_in.is_some() || d.pending_2xx.is_some())
-        {
+        if !self.dialogs.contains_key(&did) {
+            return Err(Error::UnknownDialog(did));
+        }
+        if method == Method::Invite && self.invite_in_progress(did).is_some() {
             // RFC 3261 section 14.1: no INVITE while another is in progress.
             return Err(Error::WrongState(
                 "an INVITE transaction is in progress in this dialog",
             ));
         }
+        let d = self
+            .dialogs
+            .get_mut(&did)
+            .ok_or(Error::UnknownDialog(did))?;
         let cseq = req
             .cseq()
             .map(|c| c.0)
@@ -131,6 +132,27 @@ impl Ua {
         Ok(tid)
     }
 
+    /// The INVITE transaction in progress in dialog `did`, if any (RFC 3261
+    /// section 14): `Some(true)` when it is ours (a re-INVITE we sent, or
+    /// the initial INVITE of a call we placed, still without a final
+    /// response), `Some(false)` when it is the peer's (their re-INVITE or
+    /// initial INVITE not answered yet, or our 2xx to it not ACKed).
+    pub(crate) fn invite_in_progress(&self, did: DialogId) -> Option<bool> {
+        let d = self.dialogs.get(&did)?;
+        let initial = self
+            .calls
+            .get(&d.cid)
+            .filter(|c| !c.invite_done)
+            .map(|c| c.role);
+        if d.reinvite_out.is_some() || initial == Some(Role::Uac) {
+            Some(true)
+        } else if d.reinvite_in.is_some() || d.pending_2xx.is_some() || initial == Some(Role::Uas) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
     /// A request inside a dialog (RFC 3261 section 12.2.2).
     pub(crate) fn on_in_dialog_request(&mut self, id: ServerTxnId, r: Received, method: Method) {
         let req = &r.msg;
@@ -152,17 +174,18 @@ impl Ua {
         if method == Method::Prack {
             return self.on_prack(id, r, did);
         }
-        if method == Method::Invite
-            && (d.reinvite_out.is_some() || d.reinvite_in.is_some() || d.pending_2xx.is_some())
-        {
+        let pending = if method == Method::Invite {
+            self.invite_in_progress(did)
+        } else {
+            None
+        };
+        let d = self.dialogs.get_mut(&did).expect("found above");
+        if let Some(ours) = pending {
             // Glare (RFC 3261 section 14.2): 491 when our INVITE is pending,
             // 500 + Retry-After when theirs still is.
-            let mut resp = Message::response_to(
-                req,
-                if d.reinvite_out.is_some() { 491 } else { 500 },
-                Some(&d.local_tag),
-            );
-            if d.reinvite_out.is_none() {
+            let mut resp =
+                Message::response_to(req, if ours { 491 } else { 500 }, Some(&d.local_tag));
+            if !ours {
                 resp.push_header(
                     HeaderName::RetryAfter,
                     Self::retry_after().as_secs().to_string(),
@@ -194,6 +217,8 @@ impl Ua {
         match method {
             Method::Bye => {
                 let _ = self.send_answer(now, tid, 200, None);
+                // Reported before the 487 below may release the call.
+                self.emit(EventKind::CallClosed, Some(tid), Some(did), Some(cid));
                 // A BYE on an unanswered incoming call ends the INVITE with 487 (15.1.2).
                 if let Some(call) = self.calls.get(&cid) {
                     let invite_tid = call.invite_tid;
@@ -201,7 +226,6 @@ impl Ua {
                         let _ = self.send_answer(now, invite_tid, 487, None);
                     }
                 }
-                self.emit(EventKind::CallClosed, Some(tid), Some(did), Some(cid));
                 if let Some(c) = self.calls.get_mut(&cid) {
                     c.invite_done = true;
                 }
@@ -353,8 +377,9 @@ impl Ua {
         }
     }
 
-    /// A client transaction timed out or could not be sent (RFC 3261 section 8.1.3.1).
-    pub(crate) fn on_txn_failure(&mut self, id: TxnId) {
+    /// A client transaction timed out (`timeout`) or could not be sent
+    /// (RFC 3261 section 8.1.3.1: handled as a 408, resp. a 503).
+    pub(crate) fn on_txn_failure(&mut self, id: TxnId, timeout: bool) {
         let Some(tid) = self.tid_of(id) else { return };
         let Some(rec) = self.txns.get(&tid) else {
             return;
@@ -363,6 +388,11 @@ impl Ua {
             return;
         }
         let (cid, did, kind) = (rec.cid, rec.did, rec.kind);
+        let text = if timeout {
+            "timeout"
+        } else {
+            "transport error"
+        };
         match kind {
             TxnKind::InitialInvite => {
                 let Some(cid) = cid else { return };
@@ -384,18 +414,21 @@ impl Ua {
                     .text = "no final response (Timer B)".into();
                 self.maybe_release(cid);
             }
-            TxnKind::ReInvite => {
-                if let Some(d) = did.and_then(|d| self.dialogs.get_mut(&d)) {
-                    d.reinvite_out = None;
-                }
-                self.emit(EventKind::CallRequestFailure, Some(tid), did, cid)
-                    .text = "timeout".into();
-            }
-            TxnKind::Bye | TxnKind::InDialog => {
-                self.emit(EventKind::CallMessageRequestFailure, Some(tid), did, cid)
-                    .text = "timeout".into();
-                // A lost BYE response still ends the dialog (15.1.1); 408 ends it too (12.2.1.2).
-                if let Some(did) = did {
+            TxnKind::ReInvite | TxnKind::Bye | TxnKind::InDialog => {
+                let event = if kind == TxnKind::ReInvite {
+                    if let Some(d) = did.and_then(|d| self.dialogs.get_mut(&d)) {
+                        d.reinvite_out = None;
+                    }
+                    EventKind::CallRequestFailure
+                } else {
+                    EventKind::CallMessageRequestFailure
+                };
+                self.emit(event, Some(tid), did, cid).text = text.into();
+                // No response at all ends the dialog like a 408 (12.2.1.2,
+                // 14.1 for a re-INVITE); a BYE ends it anyway (15.1.1). A
+                // transport error is a 503, which leaves it (8.1.3.1).
+                let ends = timeout || kind == TxnKind::Bye;
+                if let Some(did) = did.filter(|_| ends) {
                     self.remove_dialog(did);
                 }
                 if let Some(cid) = cid {
@@ -404,7 +437,7 @@ impl Ua {
             }
             TxnKind::OutOfDialog => {
                 self.emit(EventKind::MessageRequestFailure, Some(tid), None, None)
-                    .text = "timeout".into();
+                    .text = text.into();
             }
             TxnKind::Cancel => {}
         }

@@ -445,24 +445,24 @@ impl Ua {
         }
     }
 
-    /// An incoming CANCEL (RFC 3261 section 9.2): 200 for it, then 487 for
-    /// the INVITE if it has no final response yet.
+    /// An incoming CANCEL (RFC 3261 section 9.2): 481 when it matches no
+    /// INVITE server transaction, else 200 for it (even when the INVITE
+    /// was answered and its call released meanwhile: the CANCEL then has
+    /// no effect), then 487 for the INVITE if it has no final response yet.
     fn on_cancel(&mut self, id: ServerTxnId, r: Received, cancels: Option<ServerTxnId>) {
-        let Some(tid) = cancels.and_then(|s| self.server_ids.get(&s).copied()) else {
+        let Some(invite) = cancels else {
             let resp = reject_with(&r.msg, 481, None);
             return self.reply(id, resp);
         };
-        let Some(rec) = self.txns.get(&tid) else {
-            return;
-        };
-        let tag = rec
-            .did
+        let tid = self.server_ids.get(&invite).copied();
+        let tag = tid
+            .and_then(|t| self.txns.get(&t))
+            .and_then(|rec| rec.did)
             .and_then(|d| self.dialogs.get(&d))
-            .map(|d| d.local_tag.clone())
-            .unwrap_or_else(new_tag);
+            .map_or_else(new_tag, |d| d.local_tag.clone());
         let ok = Message::response_to(&r.msg, 200, Some(&tag));
         self.reply(id, ok);
-        let Some(rec) = self.txns.get(&tid) else {
+        let Some((tid, rec)) = tid.and_then(|t| self.txns.get(&t).map(|rec| (t, rec))) else {
             return;
         };
         if rec.answered || !matches!(rec.kind, TxnKind::InitialInvite | TxnKind::ReInvite) {

@@ -244,7 +244,8 @@ impl Ua {
             TxnEvent::Ack { request } => self.on_ack(request),
             TxnEvent::Response { id, response, .. } => self.on_response(id, response),
             TxnEvent::StrayResponse { response } => self.on_stray_response(response.msg),
-            TxnEvent::Timeout { id } | TxnEvent::TransportError { id } => self.on_txn_failure(id),
+            TxnEvent::Timeout { id } => self.on_txn_failure(id, true),
+            TxnEvent::TransportError { id } => self.on_txn_failure(id, false),
             TxnEvent::Terminated { id } => self.on_txn_terminated(id),
             other => tracing::debug!(?other, "transaction event ignored"),
         }

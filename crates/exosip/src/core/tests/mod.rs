@@ -1,6 +1,7 @@
 //! Whole call flows between two UA cores on a virtual clock (the quinn
 //! `Pair` pattern): no sockets, no threads, no sleeps.
 
+mod dialog_rules;
 mod flows;
 mod forking;
 mod lossy;
@@ -285,6 +286,27 @@ impl Pair {
         self.a.ua.send_ack(now, did, None).unwrap();
         let ack = self.expect(false, EventKind::CallAck);
         (cid, did, inv.cid.unwrap(), ack.did.unwrap())
+    }
+
+    /// Hands `msg` to side `b` (true) or `a` as if it came from the other
+    /// side, bypassing the sender's UA core (for requests a conforming core
+    /// refuses to send).
+    pub(super) fn inject(&mut self, to_b: bool, msg: Message) {
+        let (node, from) = if to_b {
+            (&mut self.b, self.a.addr)
+        } else {
+            (&mut self.a, self.b.addr)
+        };
+        let msg = Message::parse(msg.to_vec()).unwrap();
+        self.wire.push((from, summary(&msg), false));
+        node.ua.handle_input(Input::Receive(Received {
+            now: self.now,
+            transport: Transport::Udp,
+            from,
+            local: node.addr,
+            msg,
+        }));
+        self.drain();
     }
 
     /// A sends `method` in its dialog; returns the tid.
