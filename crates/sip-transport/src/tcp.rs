@@ -42,9 +42,15 @@ impl Poller {
                     self.add_connection(now, stream, remote, local, ConnState::Open);
                 }
                 Err(e) if e.kind() == io::ErrorKind::WouldBlock => return true,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                // A connection reset before it was accepted: the next one
+                // may already wait (the poll is edge-triggered).
+                Err(e)
+                    if matches!(
+                        e.kind(),
+                        io::ErrorKind::Interrupted | io::ErrorKind::ConnectionAborted
+                    ) => {}
                 Err(e) => {
-                    // EMFILE, ECONNABORTED...: keep the listener, try later.
+                    // EMFILE and the like: keep the listener, try later.
                     tracing::warn!(%e, "accept failed");
                     return true;
                 }
@@ -295,13 +301,21 @@ impl Poller {
                         self.out
                             .push_back(TransportEvent::KeepAlivePong { from: conn.remote });
                     }
-                    let (remote, partial) = (conn.remote, conn.partial());
+                    let (remote, partial, queued) = (conn.remote, conn.partial(), conn.queued());
                     self.close(token);
-                    if partial > 0 {
-                        let e = io::Error::new(
-                            io::ErrorKind::UnexpectedEof,
-                            "connection closed mid-message",
-                        );
+                    // Half a message received, or bytes of ours still
+                    // queued that will never leave: the transactions
+                    // waiting on this peer must hear of it now rather
+                    // than at Timer B / F.
+                    let why = if partial > 0 {
+                        Some("connection closed mid-message")
+                    } else if queued > 0 {
+                        Some("connection closed with unsent data")
+                    } else {
+                        None
+                    };
+                    if let Some(why) = why {
+                        let e = io::Error::new(io::ErrorKind::UnexpectedEof, why);
                         self.report(Transport::Tcp, remote, e);
                     }
                     return true;

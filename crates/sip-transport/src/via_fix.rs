@@ -40,7 +40,14 @@ pub fn fill_received(msg: &mut Message, source: SocketAddr) -> Result<bool, Pars
             e
         })?;
         let source_ip = source.ip().to_canonical();
-        let wants_rport = matches!(via.rport(), Some(None));
+        // A client sends `rport` without a value (RFC 3581 section 3); a
+        // value it put there itself would steer our responses to another
+        // port, so any `rport` is (re)filled with the real source port.
+        let wants_rport = match via.rport() {
+            Some(None) => true,
+            Some(Some(port)) => port != source.port(),
+            None => false,
+        };
         let sent_by_differs = via.host.ip().map(|ip| ip.to_canonical()) != Some(source_ip);
         // A `received` the sender put there itself would steer our
         // responses (RFC 3261 section 18.2.2) to any address: it must
@@ -106,6 +113,18 @@ mod tests {
         m.values(HeaderName::Via)
             .map(|v| String::from_utf8_lossy(v).into_owned())
             .collect()
+    }
+
+    #[test]
+    fn rport_with_a_sender_value_is_replaced_by_the_source_port() {
+        let mut m = req("SIP/2.0/UDP 192.0.2.9:5060;rport=9;branch=z9hG4bK1");
+        assert!(fill_received(&mut m, "192.0.2.9:40000".parse().unwrap()).unwrap());
+        assert_eq!(
+            m.top_via(),
+            Some(&b"SIP/2.0/UDP 192.0.2.9:5060;rport=40000;branch=z9hG4bK1;received=192.0.2.9"[..])
+        );
+        let mut same = req("SIP/2.0/UDP 192.0.2.9:5060;rport=40000;branch=z9hG4bK1");
+        assert!(!fill_received(&mut same, "192.0.2.9:40000".parse().unwrap()).unwrap());
     }
 
     #[test]
