@@ -327,7 +327,7 @@ impl Ua {
         if d.reinvite_out.is_some() || d.reinvite_in.is_some() || d.terminating {
             return;
         }
-        let cseq = d.local_cseq + 1;
+        let cseq = d.local_cseq.wrapping_add(1);
         let transport = d.transport;
         let via = self.via(transport);
         req.set_header(HeaderName::Via, via);
