@@ -410,8 +410,14 @@ impl Ua {
                 if let Some(c) = self.calls.get_mut(&cid) {
                     c.invite_done = true;
                 }
-                self.emit(EventKind::CallNoAnswer, Some(tid), None, Some(cid))
-                    .text = "no final response (Timer B)".into();
+                // RFC 3261 section 8.1.3.1: a transport error counts as a
+                // 503 (a server failure); only Timer B means no answer.
+                let (kind, why) = if timeout {
+                    (EventKind::CallNoAnswer, "no final response (Timer B)")
+                } else {
+                    (EventKind::CallServerFailure, "transport error (503)")
+                };
+                self.emit(kind, Some(tid), None, Some(cid)).text = why.into();
                 self.maybe_release(cid);
             }
             TxnKind::ReInvite | TxnKind::Bye | TxnKind::InDialog => {

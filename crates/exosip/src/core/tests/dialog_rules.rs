@@ -149,3 +149,23 @@ fn transport_error_in_a_dialog_is_a_503_not_an_end_rfc3261_8_1_3_1() {
     let re = p.a.ua.build_request(did, Method::Invite).unwrap();
     assert!(p.a.ua.send_request(now, did, re).is_ok());
 }
+
+#[test]
+fn transport_error_on_the_initial_invite_is_a_server_failure_rfc3261_8_1_3_1() {
+    let mut p = Pair::new();
+    // B is unreachable: nothing it sends or receives arrives.
+    p.drop_if = Some(Box::new(|_, _| true));
+    let cid = p.invite();
+    p.run_for(Duration::from_millis(100));
+    let now = p.now;
+    p.a.ua.handle_input(super::super::Input::TransportError {
+        now,
+        transport: sip_parser::Transport::Udp,
+        destination: B.parse().unwrap(),
+    });
+    let e = p.expect(true, EventKind::CallServerFailure);
+    assert_eq!(e.cid, Some(cid));
+    assert!(e.text.contains("503"), "{}", e.text);
+    p.expect(true, EventKind::CallReleased);
+    assert!(!p.has(true, EventKind::CallNoAnswer));
+}
