@@ -7,6 +7,7 @@
 //! give, and `--- end`. Exits 0 if every file parsed, 1 otherwise, 2 on a
 //! usage error. Never panics, whatever the bytes.
 
+use std::ffi::OsStr;
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::process::ExitCode;
@@ -17,10 +18,12 @@ use sip_sdp::{AddrType, AnswerOptions, Capabilities, Session, answer};
 fn main() -> ExitCode {
     let mut with_answer = false;
     let mut files = Vec::new();
-    for arg in std::env::args().skip(1) {
-        match arg.as_str() {
-            "--answer" => with_answer = true,
-            _ => files.push(arg),
+    // args_os: a file name that is not UTF-8 must not panic (std::env::args would).
+    for arg in std::env::args_os().skip(1) {
+        if arg == "--answer" {
+            with_answer = true;
+        } else {
+            files.push(arg);
         }
     }
     if files.is_empty() {
@@ -31,8 +34,9 @@ fn main() -> ExitCode {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut all_ok = true;
-    for file in &files {
-        let parsed = read_input(file).and_then(|b| Session::parse(&b).map_err(|e| e.to_string()));
+    for arg in &files {
+        let file = arg.to_string_lossy();
+        let parsed = read_arg(arg).and_then(|b| Session::parse(&b).map_err(|e| e.to_string()));
         let offer = match parsed {
             Ok(s) => s,
             Err(reason) => {
@@ -63,6 +67,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// The bytes of the file named by a command-line argument, UTF-8 or not.
+fn read_arg(arg: &OsStr) -> Result<Vec<u8>, String> {
+    match arg.to_str() {
+        Some(name) => read_input(name),
+        None => std::fs::read(arg).map_err(|e| format!("cannot read file: {e}")),
+    }
+}
+
 /// Loopback of the offer's address family, so an IPv6 offer gets an IPv6 answer.
 fn local_address(offer: &Session) -> IpAddr {
     let v6 = offer
@@ -75,5 +87,18 @@ fn local_address(offer: &Session) -> IpAddr {
         IpAddr::V6(Ipv6Addr::LOCALHOST)
     } else {
         IpAddr::V4(Ipv4Addr::LOCALHOST)
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::os::unix::ffi::OsStrExt;
+
+    #[test]
+    fn non_utf8_file_name_is_an_error_not_a_panic() {
+        let name = OsStr::from_bytes(b"/nonexistent-\xff.sdp");
+        let err = read_arg(name).unwrap_err();
+        assert!(err.starts_with("cannot read file: "), "{err}");
     }
 }

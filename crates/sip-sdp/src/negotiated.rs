@@ -43,10 +43,11 @@ pub struct NegotiatedStream {
     pub remote_ip: Option<IpAddr>,
     /// Remote RTP port.
     pub remote_port: u16,
-    /// Remote RTCP address (RFC 3605 `a=rtcp`, else the RTP address).
+    /// Remote RTCP address: the RTP address with rtcp-mux, else the RFC 3605
+    /// `a=rtcp` address, else the RTP address.
     pub rtcp_address: String,
-    /// Remote RTCP port: `a=rtcp`, the RTP port with rtcp-mux, else RTP port + 1
-    /// (RFC 3605, RFC 5761, RFC 3550 section 11).
+    /// Remote RTCP port: the RTP port with rtcp-mux, else `a=rtcp`, else RTP
+    /// port + 1 (RFC 5761 section 5.1.3, RFC 3605, RFC 3550 section 11).
     pub rtcp_port: u16,
     /// Both sides asked for rtcp-mux (RFC 5761 section 5.1.1).
     pub rtcp_mux: bool,
@@ -114,6 +115,10 @@ fn build(offer: &Session, answer: &Session, offerer: bool) -> Result<Negotiated,
         });
         let mux_in = |m: &crate::Media| m.attributes.contains(&Attribute::RtcpMux);
         let rtcp_mux = accepted && mux_in(om) && mux_in(am);
+        // With rtcp-mux agreed, RTCP shares the RTP port and address and an
+        // a=rtcp is only the fallback for a refused mux (RFC 5761 section
+        // 5.1.3, RFC 8035); else a=rtcp (RFC 3605), else RTP port + 1.
+        let rtcp = rtcp.filter(|_| !rtcp_mux);
         let rtcp_port = match rtcp {
             Some(r) => r.port,
             None if rtcp_mux => rm.port,

@@ -161,7 +161,8 @@ pub(crate) fn effective_direction(s: &Session, index: usize) -> Direction {
 /// offered m= line, in order; port 0 with the offer's formats for rejected
 /// streams; codecs matched by name, clock rate and channels with the
 /// offer's payload numbers; telephone-event with its event list intersected;
-/// directions mirrored; ptime echoed.
+/// directions mirrored; ptime echoed; the offer's `t=` (and `r=`, `z=`)
+/// lines copied, as the time of a session cannot be negotiated.
 ///
 /// Only the first stream of each media type is accepted.
 pub fn answer(
@@ -170,6 +171,11 @@ pub fn answer(
     opts: &AnswerOptions,
 ) -> Result<Session, SdpError> {
     let mut out = opts.skeleton();
+    // "The t= line in the answer MUST equal that of the offer" (RFC 3264 section 6).
+    if !offer.times.is_empty() {
+        out.times.clone_from(&offer.times);
+        out.zone.clone_from(&offer.zone);
+    }
     let mut used: Vec<MediaKind> = Vec::new();
     for (i, m) in offer.media.iter().enumerate() {
         let accepted = if m.port == 0 || used.contains(&m.kind) {
