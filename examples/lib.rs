@@ -7,6 +7,7 @@
 
 /// Reads a whole file, or returns the I/O error text for a tab-separated
 /// `FILE\terror\tREASON` report line.
-pub fn read_input(path: &str) -> Result<Vec<u8>, String> {
+/// The path may be any OS string (a file name need not be UTF-8).
+pub fn read_input(path: impl AsRef<std::path::Path>) -> Result<Vec<u8>, String> {
     std::fs::read(path).map_err(|e| format!("cannot read file: {e}"))
 }

@@ -7,7 +7,6 @@
 //! give, and `--- end`. Exits 0 if every file parsed, 1 otherwise, 2 on a
 //! usage error. Never panics, whatever the bytes.
 
-use std::ffi::OsStr;
 use std::io::Write;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 use std::process::ExitCode;
@@ -36,7 +35,7 @@ fn main() -> ExitCode {
     let mut all_ok = true;
     for arg in &files {
         let file = arg.to_string_lossy();
-        let parsed = read_arg(arg).and_then(|b| Session::parse(&b).map_err(|e| e.to_string()));
+        let parsed = read_input(arg).and_then(|b| Session::parse(&b).map_err(|e| e.to_string()));
         let offer = match parsed {
             Ok(s) => s,
             Err(reason) => {
@@ -67,14 +66,6 @@ fn main() -> ExitCode {
     }
 }
 
-/// The bytes of the file named by a command-line argument, UTF-8 or not.
-fn read_arg(arg: &OsStr) -> Result<Vec<u8>, String> {
-    match arg.to_str() {
-        Some(name) => read_input(name),
-        None => std::fs::read(arg).map_err(|e| format!("cannot read file: {e}")),
-    }
-}
-
 /// Loopback of the offer's address family, so an IPv6 offer gets an IPv6 answer.
 fn local_address(offer: &Session) -> IpAddr {
     let v6 = offer
@@ -93,12 +84,13 @@ fn local_address(offer: &Session) -> IpAddr {
 #[cfg(all(test, unix))]
 mod tests {
     use super::*;
+    use std::ffi::OsStr;
     use std::os::unix::ffi::OsStrExt;
 
     #[test]
     fn non_utf8_file_name_is_an_error_not_a_panic() {
         let name = OsStr::from_bytes(b"/nonexistent-\xff.sdp");
-        let err = read_arg(name).unwrap_err();
+        let err = read_input(name).unwrap_err();
         assert!(err.starts_with("cannot read file: "), "{err}");
     }
 }

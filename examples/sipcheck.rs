@@ -50,8 +50,9 @@ fn one_line(s: &str) -> String {
 fn main() -> ExitCode {
     let mut roundtrip = false;
     let mut files = Vec::new();
-    for arg in std::env::args().skip(1) {
-        match arg.as_str() {
+    // args_os: a file name that is not UTF-8 must not panic (std::env::args would).
+    for arg in std::env::args_os().skip(1) {
+        match arg.to_str().unwrap_or_default() {
             "--roundtrip" => roundtrip = true,
             "-h" | "--help" => {
                 println!("usage: sipcheck [--roundtrip] FILE...");
@@ -68,6 +69,7 @@ fn main() -> ExitCode {
     let mut all_ok = true;
     for file in &files {
         let result = examples::read_input(file).and_then(|b| check(&b, roundtrip));
+        let file = file.to_string_lossy();
         match result {
             Ok(fields) => println!("{file}\tok\t{fields}"),
             Err(reason) => {
@@ -80,5 +82,48 @@ fn main() -> ExitCode {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{check, one_line};
+
+    const OPTIONS: &[u8] =
+        b"OPTIONS sip:b@example.com SIP/2.0\r\nVia: SIP/2.0/UDP h;branch=z9hG4bK1\r\n\
+From: <sip:a@example.com>;tag=1\r\nTo: <sip:b@example.com>\r\nCall-ID: c\r\nCSeq: 1 OPTIONS\r\n\
+Max-Forwards: 70\r\nContent-Length: 0\r\n\r\n";
+
+    #[test]
+    fn report_fields() {
+        assert_eq!(check(OPTIONS, false).as_deref(), Ok("OPTIONS"));
+        assert_eq!(
+            check(OPTIONS, true).as_deref(),
+            Ok("OPTIONS\troundtrip=exact")
+        );
+        let mut trailing = OPTIONS.to_vec();
+        trailing.extend_from_slice(b"junk");
+        assert_eq!(
+            check(&trailing, true).as_deref(),
+            Ok("OPTIONS\troundtrip=differs")
+        );
+        let bad = check(b"OPTIONS sip:b SIP/3.0\r\n\r\n", false).unwrap_err();
+        assert!(bad.contains("version"), "{bad}");
+    }
+
+    #[test]
+    fn any_bytes_give_a_one_line_verdict() {
+        for input in [
+            &b""[..],
+            b"\xff\xfe\r\n\r\n",
+            b"SIP/2.0 200\r\n\r\n",
+            &OPTIONS[..40],
+        ] {
+            let line = match check(input, true) {
+                Ok(fields) => fields,
+                Err(reason) => one_line(&reason),
+            };
+            assert!(!line.contains('\n') && !line.contains('\r'), "{line:?}");
+        }
     }
 }

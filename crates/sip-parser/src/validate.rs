@@ -67,9 +67,23 @@ impl Message {
                 return Err(ParseError::uri(off, "a Request-URI without ?headers"));
             }
         }
+        let mut contacts = 0usize;
+        let mut star = None;
         for h in &self.headers {
             let value = self.get(h.value);
             header::validate(h.name, value).map_err(|e| e.within(self.offset_of(value), h.name))?;
+            if h.name == HeaderName::Contact {
+                contacts += 1;
+                if value == b"*" {
+                    star = Some(self.offset_of(value));
+                }
+            }
+        }
+        // `Contact: *` is the whole Contact value of the message, not one
+        // of several header lines (RFC 3261 sections 7.3.1 and 20.10).
+        if let (Some(off), 2..) = (star, contacts) {
+            return Err(ParseError::value(0, "'*' as the only Contact value")
+                .within(off, HeaderName::Contact));
         }
         if let (Some(method), Some((_, cseq_method))) = (self.method(), self.cseq()) {
             if method.as_str().as_bytes() != cseq_method {

@@ -12,7 +12,9 @@ use crate::error::{ParseError, Result};
 
 /// An authentication scheme with its comma-separated `auth-param`s: a
 /// `challenge` or `credentials` (RFC 3261 section 25.1). Unknown schemes
-/// are kept with their raw params (RFC 4475 section 3.3.7).
+/// are kept with their raw params (RFC 4475 section 3.3.7). `Bearer`
+/// credentials (RFC 8898) keep their token as the one parameter, a name
+/// without value.
 ///
 /// Values are raw (quoted-strings keep their quotes); the getters unquote.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -150,6 +152,28 @@ pub(crate) fn check_auth_params<'a>(
     }
 }
 
+/// The token of `Bearer` credentials: RFC 8898 section 6 adds
+/// `credentials =/ "Bearer" LWS bearer-response` with the `b64token` of
+/// RFC 6750 section 2.1, `1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" /
+/// "/" ) *"="`. Returns the token when `scheme` is `Bearer` and `rest` (what
+/// follows the LWS after the scheme) is one b64token and optional LWS.
+pub(crate) fn bearer_token<'a>(scheme: &[u8], rest: &'a [u8]) -> Option<&'a [u8]> {
+    if !scheme.eq_ignore_ascii_case(b"Bearer") {
+        return None;
+    }
+    let chars = rest
+        .iter()
+        .take_while(|&&b| {
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'+' | b'/')
+        })
+        .count();
+    if chars == 0 {
+        return None;
+    }
+    let end = chars + rest[chars..].iter().take_while(|&&b| b == b'=').count();
+    (skip_lws(rest, end) == rest.len()).then_some(&rest[..end])
+}
+
 fn encode_params(params: &Params<'_>, out: &mut Vec<u8>) {
     for (n, p) in params.iter().enumerate() {
         if n > 0 {
@@ -169,6 +193,14 @@ impl<'a> HeaderValue<'a> for Auth<'a> {
             return Err(ParseError::value(end, "LWS after the auth scheme"));
         }
         let mut params = Params::new();
+        if let Some(t) = bearer_token(scheme.as_bytes(), &value[i..]) {
+            // The b64token is kept as a parameter name without value.
+            params.push(Param::flag(ascii(t, i)?));
+            return Ok(Self {
+                scheme: Cow::Borrowed(scheme),
+                params,
+            });
+        }
         scan_auth_params(value, i, |n, v| {
             params.push(Param {
                 name: Cow::Borrowed(n),
@@ -184,7 +216,13 @@ impl<'a> HeaderValue<'a> for Auth<'a> {
     fn encode(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(self.scheme.as_bytes());
         out.push(b' ');
-        encode_params(&self.params, out);
+        match &self.params[..] {
+            // Bearer credentials: the b64token alone (RFC 8898).
+            [p] if p.value.is_none() && !self.is_digest() => {
+                out.extend_from_slice(p.name.as_bytes());
+            }
+            _ => encode_params(&self.params, out),
+        }
     }
 }
 

@@ -316,6 +316,7 @@ impl HeaderName {
                 | Self::Reason
                 | Self::RecordRoute
                 | Self::RejectContact
+                | Self::RequestDisposition
                 | Self::Require
                 | Self::Route
                 | Self::ServiceRoute

@@ -2,7 +2,7 @@
 //! trusts a message (RFC 3261 sections 7.3, 8.2 and 25; RFC 4475).
 
 use super::address::{check_contact_param, split};
-use super::auth::check_auth_params;
+use super::auth::{bearer_token, check_auth_params};
 use super::media::MediaType;
 use super::scan::{expect_end, number, skip_lws, token_at};
 use super::text::{Date, Reason, RetryAfter, Warning};
@@ -24,6 +24,7 @@ use crate::uri::Uri;
 /// Error offsets are relative to `value`. Allocation-free for the common
 /// headers.
 pub fn validate(name: HeaderName, value: &[u8]) -> Result<()> {
+    check_text(value)?;
     let lead = lws_len(value);
     let v = trim(value);
     let r = if name.is_list() {
@@ -34,11 +35,19 @@ pub fn validate(name: HeaderName, value: &[u8]) -> Result<()> {
             return Err(ParseError::value(lead, "a value"));
         }
         let mut r = Ok(());
+        let mut first = true;
         for (off, el) in split_list(v) {
             if el.is_empty() {
                 r = Err(ParseError::value(off, "a list element"));
                 break;
             }
+            // `Contact: *` is the whole value, never a list element
+            // (RFC 3261 section 20.10: STAR / contact-param *(COMMA contact-param)).
+            if name == HeaderName::Contact && !(first && off + el.len() == v.len()) && el == b"*" {
+                r = Err(ParseError::value(off, "'*' as the only Contact value"));
+                break;
+            }
+            first = false;
             if let Err(e) = check_one(name, el) {
                 r = Err(e.shifted(off));
                 break;
@@ -49,6 +58,45 @@ pub fn validate(name: HeaderName, value: &[u8]) -> Result<()> {
         check_one(name, v)
     };
     r.map_err(|e| e.shifted(lead))
+}
+
+/// Header text may hold no control byte: `TEXT-UTF8char = %x21-7E /
+/// UTF8-NONASCII` with only LWS between (RFC 3261 section 25.1), so HTAB is
+/// the one control byte allowed, plus the (CR)LF of a folded line, which is
+/// always followed by SP or HTAB. A `quoted-pair` (in a quoted-string or a
+/// comment) may escape any byte but CR and LF (RFC 4475 section 3.1.1.4).
+fn check_text(value: &[u8]) -> Result<()> {
+    // Branch-free first pass (vectorizes): most values hold no control byte.
+    let ctl = value
+        .iter()
+        .fold(false, |acc, &b| acc | (b < 0x20) | (b == 0x7f));
+    if !ctl {
+        return Ok(());
+    }
+    let mut i = 0;
+    while i < value.len() {
+        let b = value[i];
+        if b == b'\\' && !matches!(value.get(i + 1), None | Some(b'\r' | b'\n')) {
+            i += 2;
+            continue;
+        }
+        if (b >= 0x20 && b != 0x7f) || b == b'\t' {
+            i += 1;
+            continue;
+        }
+        let fold = match b {
+            b'\r' => {
+                value.get(i + 1) == Some(&b'\n') && matches!(value.get(i + 2), Some(b' ' | b'\t'))
+            }
+            b'\n' => matches!(value.get(i + 1), Some(b' ' | b'\t')),
+            _ => false,
+        };
+        if !fold {
+            return Err(ParseError::value(i, "text without control characters"));
+        }
+        i += 1;
+    }
+    Ok(())
 }
 
 /// List headers whose grammar allows an empty value (RFC 3261 section 20).
@@ -73,19 +121,15 @@ fn check_one(name: HeaderName, v: &[u8]) -> Result<()> {
         }
         H::Contact if v == b"*" => Ok(()),
         H::Contact => address(v, check_contact_param),
-        H::From
-        | H::To
-        | H::Route
-        | H::RecordRoute
-        | H::ReplyTo
-        | H::ReferTo
-        | H::ReferredBy
-        | H::PAssertedIdentity
-        | H::Path
-        | H::ServiceRoute
-        | H::AlertInfo
-        | H::CallInfo
-        | H::ErrorInfo => address(v, |_, _, _| Ok(())),
+        H::From | H::To | H::ReplyTo | H::ReferTo | H::ReferredBy | H::PAssertedIdentity => {
+            address(v, |_, _, _| Ok(()))
+        }
+        // `name-addr *( SEMI rr-param )` (RFC 3261 sections 20.30 and 20.34,
+        // RFC 3327, RFC 3608): no addr-spec form.
+        H::Route | H::RecordRoute | H::Path | H::ServiceRoute => name_addr(v, true),
+        // `LAQUOT absoluteURI RAQUOT *( SEMI generic-param )` (RFC 3261
+        // sections 20.4, 20.9 and 20.18): no display name, no addr-spec.
+        H::AlertInfo | H::CallInfo | H::ErrorInfo => name_addr(v, false),
         H::CSeq => CSeq::scan(v).map(drop),
         H::CallId | H::InReplyTo => CallId::check(v),
         H::MaxForwards => MaxForwards::parse(v).map(drop),
@@ -128,6 +172,11 @@ fn check_one(name: HeaderName, v: &[u8]) -> Result<()> {
             if i == end {
                 return Err(ParseError::value(end, "LWS after the auth scheme"));
             }
+            if matches!(name, H::Authorization | H::ProxyAuthorization)
+                && bearer_token(&v[..end], &v[i..]).is_some()
+            {
+                return Ok(());
+            }
             check_auth_params(v, i, |_, _, _, _| Ok(()))
         }
         H::AuthenticationInfo => check_auth_params(v, 0, |_, _, _, _| Ok(())),
@@ -157,6 +206,17 @@ fn address(v: &[u8], check: impl FnMut(&[u8], Option<&[u8]>, usize) -> Result<()
     let (_, uri_start, uri_end, rest) = split(v)?;
     Uri::check(&v[uri_start..uri_end]).map_err(|e| e.shifted(uri_start))?;
     Params::check_generic(v, rest, check)
+}
+
+/// An address that must be in `<>` form, with a display name only if
+/// `display` allows one.
+fn name_addr(v: &[u8], display: bool) -> Result<()> {
+    let (name, uri_start, uri_end, rest) = split(v)?;
+    if uri_start == 0 || (!display && name.is_some()) {
+        return Err(ParseError::value(0, "'<'"));
+    }
+    Uri::check(&v[uri_start..uri_end]).map_err(|e| e.shifted(uri_start))?;
+    Params::check_generic(v, rest, |_, _, _| Ok(()))
 }
 
 /// `Session-Expires` / `Min-SE` without building the parameters: the same

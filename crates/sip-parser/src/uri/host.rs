@@ -232,15 +232,18 @@ pub(crate) fn ipv6_text(s: &[u8]) -> Option<&str> {
     parse_v6(text).map(|_| text)
 }
 
-/// Parses IPv6 text, tolerating the `:::` of RFC 5118 section 4.10.
+/// Parses IPv6 text, tolerating the `:::` of RFC 5118 section 4.10: the
+/// RFC 3261 ABNF (`hexpart ":" IPv4address`) lets `::` be followed by a
+/// third `:` only right before an embedded IPv4 address.
 fn parse_v6(s: &str) -> Option<Ipv6Addr> {
     if let Ok(a) = s.parse() {
         return Some(a);
     }
-    if s.contains(":::") && !s.contains("::::") {
-        return s.replacen(":::", "::", 1).parse().ok();
+    let (head, v4) = s.split_once(":::")?;
+    if v4.contains(':') || !v4.contains('.') {
+        return None;
     }
-    None
+    format!("{head}::{v4}").parse().ok()
 }
 
 #[cfg(test)]
