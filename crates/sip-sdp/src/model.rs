@@ -299,6 +299,29 @@ pub(crate) fn direction_in(attrs: &[Attribute]) -> Option<Direction> {
 }
 
 impl Session {
+    /// A session with `v=0`, the given origin and name, and nothing else
+    /// (RFC 8866 section 5: v=, o= and s= are the mandatory lines; add
+    /// `t=` before encoding).
+    pub fn new(origin: Origin, name: impl Into<String>) -> Self {
+        Self {
+            version: 0,
+            origin,
+            name: name.into(),
+            info: None,
+            uri: None,
+            emails: Vec::new(),
+            phones: Vec::new(),
+            connection: None,
+            bandwidths: Vec::new(),
+            times: Vec::new(),
+            zone: None,
+            key: None,
+            extra: Vec::new(),
+            attributes: Vec::new(),
+            media: Vec::new(),
+        }
+    }
+
     /// The direction of media section `index`: its own attribute, else the
     /// session-level one, else `sendrecv` (RFC 8866 section 6.7).
     pub fn media_direction(&self, index: usize) -> Direction {

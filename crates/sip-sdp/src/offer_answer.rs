@@ -102,30 +102,18 @@ impl AnswerOptions {
     }
 
     fn skeleton(&self) -> Session {
-        Session {
-            version: 0,
-            origin: Origin {
-                username: self.username.clone(),
-                session_id: self.session_id.clone(),
-                session_version: self.session_version,
-                net_type: "IN".to_owned(),
-                addr_type: AddrType::of(self.address),
-                address: self.address.to_string(),
-            },
-            name: "-".to_owned(),
-            info: None,
-            uri: None,
-            emails: Vec::new(),
-            phones: Vec::new(),
-            connection: Some(Connection::new(self.address)),
-            bandwidths: Vec::new(),
-            times: vec![Timing::default()],
-            zone: None,
-            key: None,
-            extra: Vec::new(),
-            attributes: Vec::new(),
-            media: Vec::new(),
-        }
+        let origin = Origin {
+            username: self.username.clone(),
+            session_id: self.session_id.clone(),
+            session_version: self.session_version,
+            net_type: "IN".to_owned(),
+            addr_type: AddrType::of(self.address),
+            address: self.address.to_string(),
+        };
+        let mut s = Session::new(origin, "-");
+        s.connection = Some(Connection::new(self.address));
+        s.times = vec![Timing::default()];
+        s
     }
 }
 

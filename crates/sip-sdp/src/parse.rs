@@ -125,23 +125,10 @@ impl Parser {
                 .origin
                 .take()
                 .ok_or_else(|| err(ErrorKind::MissingOrigin))?;
-            self.session = Some(Session {
-                version,
-                origin,
-                name: self.name.take().unwrap_or_else(|| "-".to_owned()),
-                info: None,
-                uri: None,
-                emails: Vec::new(),
-                phones: Vec::new(),
-                connection: None,
-                bandwidths: Vec::new(),
-                times: Vec::new(),
-                zone: None,
-                key: None,
-                extra: Vec::new(),
-                attributes: Vec::new(),
-                media: Vec::new(),
-            });
+            let mut session =
+                Session::new(origin, self.name.take().unwrap_or_else(|| "-".to_owned()));
+            session.version = version;
+            self.session = Some(session);
             return self.line(t, v, n, limits);
         };
         if t == 'm' {
@@ -200,23 +187,7 @@ impl Parser {
                 let origin = self
                     .origin
                     .ok_or_else(|| SdpError::syntax(end_line, ErrorKind::MissingOrigin))?;
-                Session {
-                    version: 0,
-                    origin,
-                    name: self.name.unwrap_or_else(|| "-".to_owned()),
-                    info: None,
-                    uri: None,
-                    emails: Vec::new(),
-                    phones: Vec::new(),
-                    connection: None,
-                    bandwidths: Vec::new(),
-                    times: Vec::new(),
-                    zone: None,
-                    key: None,
-                    extra: Vec::new(),
-                    attributes: Vec::new(),
-                    media: Vec::new(),
-                }
+                Session::new(origin, self.name.unwrap_or_else(|| "-".to_owned()))
             }
         };
         if s.times.is_empty() {
