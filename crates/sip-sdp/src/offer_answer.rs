@@ -256,10 +256,14 @@ fn accept(
             if !chosen.iter().any(|(_, c, _)| c.clock_rate == te.clock_rate) {
                 continue;
             }
-            let events = match te.fmtp.as_deref().and_then(EventSet::parse) {
-                Some(theirs) => theirs.intersect(ours),
-                None => ours,
-            };
+            // RFC 4733 section 2.4.1: without an event list the offerer
+            // supports events 0-15 (the DTMF digits and flash).
+            let theirs = te
+                .fmtp
+                .as_deref()
+                .and_then(EventSet::parse)
+                .unwrap_or_else(|| EventSet::range(0, 15));
+            let events = theirs.intersect(ours);
             if !events.is_empty() {
                 push_codec(&mut a, f, te, Some(&events.to_list()));
             }

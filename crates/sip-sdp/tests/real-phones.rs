@@ -94,9 +94,9 @@ a=rtpmap:101 telephone-event/48000\r\na=rtpmap:97 telephone-event/8000\r\na=rtcp
             a=rtpmap:9 G722/8000
             a=rtpmap:0 PCMU/8000
             a=rtpmap:101 telephone-event/48000
-            a=fmtp:101 0-16
+            a=fmtp:101 0-15
             a=rtpmap:97 telephone-event/8000
-            a=fmtp:97 0-16
+            a=fmtp:97 0-15
             a=sendrecv"
         ),
     );
@@ -214,7 +214,7 @@ m=audio 6000 RTP/AVP 0 101\r\na=rtpmap:101 telephone-event/8000\r\n";
         m=audio 4000 RTP/AVP 0 101
         a=rtpmap:0 PCMU/8000
         a=rtpmap:101 telephone-event/8000
-        a=fmtp:101 0-16
+        a=fmtp:101 0-15
         a=sendrecv",
     );
     let n =
