@@ -109,39 +109,57 @@ impl EventKind {
     /// The kind for a response of class `status / 100` to an INVITE
     /// (initial or re-INVITE), as eXosip reports it.
     pub(crate) fn for_invite_response(status: u16) -> Self {
-        match status {
-            180 => Self::CallRinging,
-            100..=199 => Self::CallProceeding,
-            200..=299 => Self::CallAnswered,
-            300..=399 => Self::CallRedirected,
-            400..=499 => Self::CallRequestFailure,
-            500..=599 => Self::CallServerFailure,
-            _ => Self::CallGlobalFailure,
+        if status == 180 {
+            return Self::CallRinging;
         }
+        Self::by_class(
+            status,
+            [
+                Self::CallProceeding,
+                Self::CallAnswered,
+                Self::CallRedirected,
+                Self::CallRequestFailure,
+                Self::CallServerFailure,
+                Self::CallGlobalFailure,
+            ],
+        )
     }
 
     /// The kind for a response to a non-INVITE request sent in a dialog.
     pub(crate) fn for_call_message_response(status: u16) -> Self {
-        match status {
-            100..=199 => Self::CallMessageProceeding,
-            200..=299 => Self::CallMessageAnswered,
-            300..=399 => Self::CallMessageRedirected,
-            400..=499 => Self::CallMessageRequestFailure,
-            500..=599 => Self::CallMessageServerFailure,
-            _ => Self::CallMessageGlobalFailure,
-        }
+        Self::by_class(
+            status,
+            [
+                Self::CallMessageProceeding,
+                Self::CallMessageAnswered,
+                Self::CallMessageRedirected,
+                Self::CallMessageRequestFailure,
+                Self::CallMessageServerFailure,
+                Self::CallMessageGlobalFailure,
+            ],
+        )
     }
 
     /// The kind for a response to a request sent outside any dialog.
     pub(crate) fn for_message_response(status: u16) -> Self {
-        match status {
-            100..=199 => Self::MessageProceeding,
-            200..=299 => Self::MessageAnswered,
-            300..=399 => Self::MessageRedirected,
-            400..=499 => Self::MessageRequestFailure,
-            500..=599 => Self::MessageServerFailure,
-            _ => Self::MessageGlobalFailure,
-        }
+        Self::by_class(
+            status,
+            [
+                Self::MessageProceeding,
+                Self::MessageAnswered,
+                Self::MessageRedirected,
+                Self::MessageRequestFailure,
+                Self::MessageServerFailure,
+                Self::MessageGlobalFailure,
+            ],
+        )
+    }
+
+    /// Picks the kind for the response class of `status` (RFC 3261
+    /// section 21: 1xx, 2xx, 3xx, 4xx, 5xx, 6xx) from `kinds`, in that order.
+    fn by_class(status: u16, kinds: [Self; 6]) -> Self {
+        let class = usize::from(status / 100).clamp(1, 6);
+        kinds[class - 1]
     }
 }
 
